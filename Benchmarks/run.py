@@ -1,0 +1,813 @@
+#!/usr/bin/env python3
+"""Benchmark folio against sqlite3 and DuckDB on the same synthetic portfolio.
+
+    python3 Benchmarks/run.py [--accounts N] [--runs R] [--folio PATH] [--data DIR]
+                              [--keep] [--queries SUBSTR] [--json-out FILE]
+
+See Benchmarks/README.md for what is measured and how.  Python 3.11, stdlib + duckdb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import decimal
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------------------
+# Data model (SPEC.md §2) — column order as `folio generate` writes it.
+# Types: str, enum, list (all text), int, bool, money, date.
+
+TODAY = dt.date(2026, 6, 15)  # folio.json as_of of generated data; passed as --today
+SEED = 7
+
+ENTITIES = ["managers", "accounts", "contacts", "opportunities", "activities"]
+
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "managers": [
+        ("id", "str"), ("name", "str"), ("email", "str"), ("role", "enum"),
+        ("level", "enum"), ("region", "enum"), ("lead_id", "str"), ("quota", "money"),
+    ],
+    "accounts": [
+        ("id", "str"), ("name", "str"), ("parent_id", "str"), ("owner_id", "str"),
+        ("industry", "enum"), ("tier", "enum"), ("region", "enum"), ("country", "str"),
+        ("status", "enum"), ("employees", "int"), ("arr", "money"), ("health", "int"),
+        ("nps", "int"), ("products", "list"), ("seats", "int"), ("seats_used", "int"),
+        ("customer_since", "date"), ("renewal_date", "date"),
+    ],
+    "contacts": [
+        ("id", "str"), ("name", "str"), ("title", "str"), ("email", "str"),
+        ("phone", "str"), ("account_id", "str"), ("role", "enum"), ("is_primary", "bool"),
+        ("last_contacted", "date"),
+    ],
+    "opportunities": [
+        ("id", "str"), ("name", "str"), ("product", "str"), ("next_step", "str"),
+        ("account_id", "str"), ("owner_id", "str"), ("type", "enum"), ("stage", "enum"),
+        ("amount", "money"), ("probability", "int"), ("created", "date"),
+        ("close_date", "date"),
+    ],
+    "activities": [
+        ("id", "str"), ("subject", "str"), ("account_id", "str"), ("contact_id", "str"),
+        ("owner_id", "str"), ("kind", "enum"), ("date", "date"), ("outcome", "enum"),
+    ],
+}
+
+FOREIGN_KEYS: dict[str, list[str]] = {
+    "managers": ["lead_id"],
+    "accounts": ["parent_id", "owner_id"],
+    "contacts": ["account_id"],
+    "opportunities": ["account_id", "owner_id"],
+    "activities": ["account_id", "contact_id", "owner_id"],
+}
+
+SQLITE_TYPES = {"str": "TEXT", "enum": "TEXT", "list": "TEXT", "date": "TEXT",
+                "int": "INTEGER", "bool": "INTEGER", "money": "REAL"}
+DUCKDB_TYPES = {"str": "VARCHAR", "enum": "VARCHAR", "list": "VARCHAR", "date": "DATE",
+                "int": "BIGINT", "bool": "BOOLEAN", "money": "DECIMAL(18,2)"}
+
+
+def q_ident(name: str) -> str:
+    """Quote an SQL identifier (columns such as `date` and `type` are keywords)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def norm_header(h: str) -> str:
+    """SPEC §3: headers match case-insensitively, spaces/dashes/underscores alike."""
+    return re.sub(r"[ \-_]+", "_", h.strip().lower())
+
+
+# --------------------------------------------------------------------------------------
+# Queries
+
+
+@dataclass
+class Query:
+    name: str
+    folio: str
+    sql: str          # runs unchanged on sqlite3 and DuckDB
+    columns: list[str]  # output column names, in order (used to read folio's JSON objects)
+    indexed: list[tuple[str, str]] = field(default_factory=list)  # (table, column) filtered/sorted
+
+
+def build_queries(point_id: str) -> list[Query]:
+    """The benchmark queries.  `point_id` is a real account id from the data."""
+    next90_end = (TODAY + dt.timedelta(days=90)).isoformat()   # next 90 days, both ends
+    stale_before = (TODAY - dt.timedelta(days=60)).isoformat()  # today - 60 days
+    t = TODAY.isoformat()
+    return [
+        Query("point_lookup",
+              f'accounts | where id = "{point_id}" | select id, name, arr',
+              f"SELECT id, name, arr FROM accounts WHERE id = '{point_id}'",
+              ["id", "name", "arr"], [("accounts", "id")]),
+        Query("filter_count",
+              'accounts | where region = "EMEA" and tier = "strategic" and health < 50 | count',
+              "SELECT count(*) AS count FROM accounts "
+              "WHERE region = 'EMEA' AND tier = 'strategic' AND health < 50",
+              ["count"], [("accounts", "region"), ("accounts", "tier"), ("accounts", "health")]),
+        Query("sort_limit",
+              "accounts | sort arr desc, id | limit 10 | select id, arr",
+              "SELECT id, arr FROM accounts ORDER BY arr DESC NULLS LAST, id LIMIT 10",
+              ["id", "arr"], [("accounts", "arr")]),
+        Query("date_range_count",
+              "opportunities | where close_date in next 90 days | count",
+              f"SELECT count(*) AS count FROM opportunities "
+              f"WHERE close_date BETWEEN '{t}' AND '{next90_end}'",
+              ["count"], [("opportunities", "close_date")]),
+        Query("two_hop_path",
+              'opportunities | where account.owner.region = "APAC" and stage = "negotiation" | count',
+              "SELECT count(*) AS count FROM opportunities o "
+              "JOIN accounts a ON a.id = o.account_id "
+              "JOIN managers m ON m.id = a.owner_id "
+              "WHERE m.region = 'APAC' AND o.stage = 'negotiation'",
+              ["count"], [("managers", "region"), ("opportunities", "stage")]),
+        Query("qbr_since",
+              'activities | where kind = "qbr" and date >= 2026-01-01 | count',
+              'SELECT count(*) AS count FROM activities '
+              "WHERE kind = 'qbr' AND \"date\" >= '2026-01-01'",
+              ["count"], [("activities", "kind"), ("activities", "date")]),
+        Query("stale_champions",
+              'contacts | where role = "champion" and last_contacted < today - 60 days | count',
+              f"SELECT count(*) AS count FROM contacts "
+              f"WHERE role = 'champion' AND last_contacted < '{stale_before}'",
+              ["count"], [("contacts", "role"), ("contacts", "last_contacted")]),
+        Query("open_big_deals",
+              'opportunities | where amount > 100k and stage not in ("closed_won", "closed_lost") | count',
+              "SELECT count(*) AS count FROM opportunities "
+              "WHERE amount > 100000 AND stage NOT IN ('closed_won', 'closed_lost')",
+              ["count"], [("opportunities", "amount"), ("opportunities", "stage")]),
+    ]
+
+
+def sqlite_indexes() -> list[tuple[str, str, bool]]:
+    """(table, column, unique): ids, every foreign key, every filtered/sorted column of
+    every query (independent of --queries, so load times stay comparable)."""
+    out: list[tuple[str, str, bool]] = [(e, "id", True) for e in ENTITIES]
+    for e in ENTITIES:
+        out += [(e, c, False) for c in FOREIGN_KEYS[e]]
+    for q in build_queries("X"):
+        out += [(t, c, False) for (t, c) in q.indexed]
+    seen, uniq = set(), []
+    for t, c, u in out:
+        if (t, c) not in seen:
+            seen.add((t, c))
+            uniq.append((t, c, u))
+    return uniq
+
+
+# --------------------------------------------------------------------------------------
+# Answer normalisation
+
+
+def norm_value(v):
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return float(int(v))
+    if isinstance(v, (int, float, decimal.Decimal)):
+        return round(float(v), 2)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return [norm_value(x) for x in v]
+    return str(v)
+
+
+def norm_rows(rows) -> list[list]:
+    return [[norm_value(v) for v in row] for row in rows]
+
+
+def folio_rows(objs, columns: list[str]) -> list[list]:
+    """folio's JSON array of objects → rows in `columns` order (keys case-insensitive);
+    falls back to the object's own key order if a column is missing."""
+    rows = []
+    if not isinstance(objs, list):
+        return [["<not a JSON array>", norm_value(objs) if not isinstance(objs, dict) else str(objs)]]
+    for o in objs:
+        if not isinstance(o, dict):
+            rows.append([norm_value(o)])
+            continue
+        lower = {str(k).lower(): v for k, v in o.items()}
+        if all(c.lower() in lower for c in columns) and len(lower) == len(columns):
+            rows.append([norm_value(lower[c.lower()]) for c in columns])
+        else:
+            rows.append([norm_value(v) for v in o.values()])
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Process helpers
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_measured(cmd: list[str], stdout, stderr, timeout: float):
+    """Run `cmd`, wait, return (exit code, peak RSS in KiB, wall seconds, timed_out).
+    Peak RSS is this child's own ru_maxrss (os.wait4), separate per process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+    state = {"timed_out": False}
+
+    def on_timeout():
+        state["timed_out"] = True
+        try:
+            os.kill(p.pid, signal.SIGKILL)  # our own child, not yet reaped (see below)
+        except ProcessLookupError:
+            pass
+
+    timer = threading.Timer(timeout, on_timeout)
+    timer.daemon = True
+    timer.start()
+    try:
+        # Wait without reaping, so the timer can never signal a recycled pid.
+        while True:
+            try:
+                os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
+                break
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+    except BaseException:
+        try:
+            os.kill(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        raise
+    finally:
+        timer.cancel()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, ru.ru_maxrss, time.perf_counter() - t0, state["timed_out"]
+
+
+def tail(text: str, n: int = 20) -> str:
+    lines = text.rstrip().splitlines()
+    return "\n".join(lines[-n:])
+
+
+# --------------------------------------------------------------------------------------
+# folio
+
+
+LOAD_RE = re.compile(r"^load:\s*([0-9][0-9,_]*)\s+rows\s+in\s+([0-9]+(?:\.[0-9]*)?)\s*ms", re.M)
+TIME_RE = re.compile(r"^time:\s*([0-9]+(?:\.[0-9]*)?)\s*ms", re.M)
+
+
+def parse_json_stream(text: str) -> list:
+    dec = json.JSONDecoder()
+    out, i, n = [], 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return out
+        obj, i = dec.raw_decode(text, i)
+        out.append(obj)
+
+
+def folio_once(folio: str, data: str, statements: list[str], scratch: str, timeout: float):
+    """One folio process running `statements`.  Returns a dict with rc, rss, wall,
+    load (rows, ms), times, answers, stderr, parse error."""
+    script = ";\n".join(statements)
+    out_path = os.path.join(scratch, "folio.stdout")
+    err_path = os.path.join(scratch, "folio.stderr")
+    cmd = [folio, "--data", data, "--today", TODAY.isoformat(), "--timer",
+           "--format", "json", "-c", script]
+    with open(out_path, "wb") as fo, open(err_path, "wb") as fe:
+        rc, rss, wall, timed_out = run_measured(cmd, fo, fe, timeout)
+    with open(out_path, encoding="utf-8", errors="replace") as f:
+        out = f.read()
+    with open(err_path, encoding="utf-8", errors="replace") as f:
+        err = f.read()
+    res = {"rc": rc, "rss_kb": rss, "wall_s": wall, "timed_out": timed_out, "stderr": err,
+           "load_rows": None, "load_ms": None, "times": [], "answers": [], "error": None}
+    m = LOAD_RE.search(err)
+    if m:
+        res["load_rows"] = int(m.group(1).replace(",", "").replace("_", ""))
+        res["load_ms"] = float(m.group(2))
+    res["times"] = [float(x) for x in TIME_RE.findall(err)]
+    try:
+        res["answers"] = parse_json_stream(out)
+    except json.JSONDecodeError as e:
+        res["error"] = f"stdout is not a sequence of JSON values: {e}; stdout starts {out[:200]!r}"
+    if timed_out:
+        res["error"] = f"timed out after {timeout:.0f} s"
+    elif rc != 0:
+        res["error"] = f"exit code {rc}: {tail(err, 3)}"
+    elif res["error"] is None:
+        if m is None:
+            res["error"] = "no 'load: N rows in T ms' line on stderr"
+        elif len(res["times"]) != len(statements):
+            res["error"] = (f"{len(res['times'])} 'time:' lines on stderr for "
+                            f"{len(statements)} statements")
+        elif len(res["answers"]) != len(statements):
+            res["error"] = (f"{len(res['answers'])} JSON results on stdout for "
+                            f"{len(statements)} statements")
+    return res
+
+
+def run_folio(folio: str, data: str, queries: list[Query], runs: int, scratch: str,
+              timeout: float) -> dict:
+    statements = [q.folio for q in queries for _ in range(runs)]
+    log(f"folio: one process, {len(statements)} statements ...")
+    r = folio_once(folio, data, statements, scratch, timeout)
+    result = {"load_ms": r["load_ms"], "rows": r["load_rows"], "rss_kb": r["rss_kb"],
+              "wall_s": r["wall_s"], "queries": {}, "error": None, "fallback": False}
+    if r["error"] is None:
+        for i, q in enumerate(queries):
+            sl = slice(i * runs, (i + 1) * runs)
+            result["queries"][q.name] = folio_query_result(q, r["times"][sl], r["answers"][sl])
+        return result
+    result["error"] = r["error"]
+    log(f"folio: the single-process run failed: {r['error']}")
+    if r["stderr"].strip():
+        log("folio stderr (last lines):\n" + tail(r["stderr"], 15))
+    if r["timed_out"] or r["load_ms"] is None or r["rc"] in (2, 3) or len(queries) == 1:
+        # Failed before or while loading (usage or data error): every query would fail.
+        for q in queries:
+            result["queries"][q.name] = {"times_ms": [], "answer": None,
+                                        "error": "folio run failed (see above)"}
+        return result
+    # A query failed: run each query in its own process so one bad query does not hide
+    # the others' numbers.
+    log("folio: running each query in its own process")
+    result["fallback"] = True
+    result["rss_kb"] = 0
+    for q in queries:
+        rq = folio_once(folio, data, [q.folio] * runs, scratch, timeout)
+        result["rss_kb"] = max(result["rss_kb"], rq["rss_kb"])
+        if result["load_ms"] is None and rq["load_ms"] is not None:
+            result["load_ms"], result["rows"] = rq["load_ms"], rq["load_rows"]
+        if rq["error"] is None:
+            result["queries"][q.name] = folio_query_result(q, rq["times"], rq["answers"])
+        else:
+            log(f"folio: {q.name} failed: {rq['error']}")
+            result["queries"][q.name] = {"times_ms": rq["times"], "answer": None,
+                                        "error": rq["error"], "stderr": tail(rq["stderr"])}
+    return result
+
+
+def folio_query_result(q: Query, times: list[float], answers: list) -> dict:
+    rows = [folio_rows(a, q.columns) for a in answers]
+    res = {"times_ms": times, "answer": rows[0] if rows else None, "error": None}
+    if any(r != rows[0] for r in rows[1:]):
+        res["error"] = "answers differ between runs: " + json.dumps(rows)[:500]
+    return res
+
+
+# --------------------------------------------------------------------------------------
+# sqlite3 and DuckDB (each runs in a child process of this script: --_engine)
+
+
+def csv_header(path: str) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return next(csv.reader(f), [])
+
+
+def load_sqlite(con, data: str) -> dict:
+    t0 = time.perf_counter()
+    rows_total = 0
+    for ent in ENTITIES:
+        cols = SCHEMA[ent]
+        con.execute(f"CREATE TABLE {ent} ("
+                    + ", ".join(f"{q_ident(c)} {SQLITE_TYPES[t]}" for c, t in cols) + ")")
+        path = os.path.join(data, ent + ".csv")
+        if not os.path.exists(path):
+            continue
+        insert = (f"INSERT INTO {ent} VALUES (" + ", ".join("?" * len(cols)) + ")")
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rd = csv.reader(f)
+            header = [norm_header(h) for h in next(rd, [])]
+            pos = {h: i for i, h in enumerate(header)}
+            idx = [pos.get(c) for c, _ in cols]
+            if idx == list(range(len(cols))) and len(header) == len(cols):
+                rows = ([v or None for v in row] for row in rd)  # '' → NULL
+            else:
+                def reorder(row, idx=idx):
+                    return [(row[i] or None) if i is not None and i < len(row) else None
+                            for i in idx]
+                rows = (reorder(row) for row in rd)
+            # Column affinity turns '123' / '12.5' text into INTEGER / REAL.
+            con.executemany(insert, rows)
+        for c, t in cols:
+            if t == "bool":
+                con.execute(f"UPDATE {ent} SET {q_ident(c)} = CASE lower({q_ident(c)}) "
+                            "WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN '1' THEN 1 "
+                            "WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN '0' THEN 0 END "
+                            f"WHERE {q_ident(c)} IS NOT NULL")
+        rows_total += con.execute(f"SELECT count(*) FROM {ent}").fetchone()[0]
+    con.commit()
+    t1 = time.perf_counter()
+    for t, c, unique in sqlite_indexes():
+        con.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {t}_{c}_idx "
+                    f"ON {t}({q_ident(c)})")
+    con.execute("ANALYZE")
+    con.commit()
+    t2 = time.perf_counter()
+    # Sanity: every numeric value must have been stored as a number.
+    warnings = []
+    for ent in ENTITIES:
+        for c, t in SCHEMA[ent]:
+            if t in ("int", "money", "bool"):
+                bad = con.execute(f"SELECT count(*) FROM {ent} WHERE {q_ident(c)} IS NOT NULL "
+                                  f"AND typeof({q_ident(c)}) NOT IN ('integer', 'real')"
+                                  ).fetchone()[0]
+                if bad:
+                    warnings.append(f"sqlite3: {ent}.{c}: {bad} non-numeric values")
+    return {"insert_ms": (t1 - t0) * 1e3, "index_ms": (t2 - t1) * 1e3,
+            "load_ms": (t2 - t0) * 1e3, "rows": rows_total, "warnings": warnings}
+
+
+def sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def load_duckdb(con, data: str) -> dict:
+    t0 = time.perf_counter()
+    rows_total = 0
+    for ent in ENTITIES:
+        cols = SCHEMA[ent]
+        path = os.path.join(data, ent + ".csv")
+        if not os.path.exists(path):
+            con.execute(f"CREATE TABLE {ent} ("
+                        + ", ".join(f"{q_ident(c)} {DUCKDB_TYPES[t]}" for c, t in cols) + ")")
+            continue
+        # read_csv maps `columns` by position: describe the file's own header, typing
+        # the known columns and reading anything else (custom fields) as VARCHAR.
+        types = dict((c, DUCKDB_TYPES[t]) for c, t in cols)
+        header = csv_header(path)
+        file_cols = [(h, types.get(norm_header(h), "VARCHAR")) for h in header]
+        by_norm = {norm_header(h): h for h in header}
+        struct = "{" + ", ".join(f"{sql_str(h)}: {sql_str(t)}" for h, t in file_cols) + "}"
+        select = ", ".join(
+            (f"{q_ident(by_norm[c])} AS {q_ident(c)}" if c in by_norm
+             else f"CAST(NULL AS {DUCKDB_TYPES[t]}) AS {q_ident(c)}")
+            for c, t in cols)
+        con.execute(
+            f"CREATE TABLE {ent} AS SELECT {select} FROM read_csv({sql_str(path)}, "
+            f"header = true, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', dateformat = '%Y-%m-%d', columns = {struct})")
+        rows_total += con.execute(f"SELECT count(*) FROM {ent}").fetchone()[0]
+    t1 = time.perf_counter()
+    return {"insert_ms": (t1 - t0) * 1e3, "index_ms": 0.0, "load_ms": (t1 - t0) * 1e3,
+            "rows": rows_total, "warnings": []}
+
+
+def engine_child(engine: str, spec_path: str, result_path: str) -> int:
+    with open(spec_path) as f:
+        spec = json.load(f)
+    if engine == "sqlite":
+        import sqlite3
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        con = sqlite3.connect(":memory:")
+        load = load_sqlite(con, spec["data"])
+        version = sqlite3.sqlite_version
+    else:
+        import duckdb
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        con = duckdb.connect()
+        load = load_duckdb(con, spec["data"])
+        version = duckdb.__version__
+    log(f"{engine}: loaded {load['rows']} rows in {load['load_ms']:.1f} ms")
+    queries = {}
+    for q in spec["queries"]:
+        times, answer, error = [], None, None
+        try:
+            for _ in range(spec["runs"]):
+                t0 = time.perf_counter()
+                rows = con.execute(q["sql"]).fetchall()
+                times.append((time.perf_counter() - t0) * 1e3)
+                if answer is None:
+                    answer = norm_rows(rows)
+        except Exception as e:  # report and go on with the other queries
+            error = f"{type(e).__name__}: {e}"
+        queries[q["name"]] = {"times_ms": times, "answer": answer, "error": error}
+    result = {"version": version, "baseline_rss_kb": baseline, "queries": queries, **load}
+    with open(result_path, "w") as f:
+        json.dump(result, f)
+    return 0
+
+
+def run_engine(engine: str, data: str, queries: list[Query], runs: int, scratch: str,
+               timeout: float) -> dict:
+    spec_path = os.path.join(scratch, f"{engine}.spec.json")
+    result_path = os.path.join(scratch, f"{engine}.result.json")
+    with open(spec_path, "w") as f:
+        json.dump({"data": data, "runs": runs,
+                   "queries": [{"name": q.name, "sql": q.sql} for q in queries]}, f)
+    if os.path.exists(result_path):
+        os.remove(result_path)
+    log(f"{engine}: loading and running {len(queries)} queries x {runs} in a child process ...")
+    cmd = [sys.executable, os.path.abspath(__file__), "--_engine", engine,
+           "--_spec", spec_path, "--_result", result_path]
+    rc, rss, wall, timed_out = run_measured(cmd, None, None, timeout)
+    if rc != 0 or not os.path.exists(result_path):
+        why = f"timed out after {timeout:.0f} s" if timed_out else f"exit code {rc}"
+        return {"error": f"{engine} child process failed ({why})", "queries": {},
+                "rss_kb": rss, "wall_s": wall, "load_ms": None, "rows": None}
+    with open(result_path) as f:
+        res = json.load(f)
+    res.update({"rss_kb": rss, "wall_s": wall, "error": None})
+    return res
+
+
+# --------------------------------------------------------------------------------------
+# Main
+
+
+ENGINES = ["folio", "sqlite", "duckdb"]
+LABEL = {"folio": "folio", "sqlite": "sqlite3", "duckdb": "duckdb"}
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def fmt_ms(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v:.3f}" if v < 1000 else f"{v:.1f}"
+
+
+def fmt_ratio(a, b) -> str:
+    if a is None or b is None:
+        return "-"
+    if b == 0:
+        return "inf"
+    r = a / b
+    return f"{r:.2f}x" if r < 100 else f"{r:.0f}x"
+
+
+def fmt_mb(kb) -> str:
+    return "-" if kb is None else f"{kb / 1024:.1f}"
+
+
+def middle_account_id(path: str) -> tuple[str, int]:
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rd = csv.reader(f)
+        header = [norm_header(h) for h in next(rd)]
+        i = header.index("id")
+        ids = [row[i] for row in rd if len(row) > i and row[i]]
+    if not ids:
+        raise SystemExit(f"no accounts in {path}")
+    return ids[len(ids) // 2], len(ids)
+
+
+def resolve_folio(path: str) -> str | None:
+    cands = [path]
+    if not os.path.isabs(path):
+        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        cands.append(os.path.join(repo, path))
+    for c in cands:
+        if os.path.isfile(c) and os.access(c, os.X_OK):
+            return os.path.abspath(c)
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description="Benchmark folio against sqlite3 and DuckDB on a generated portfolio.")
+    ap.add_argument("--accounts", type=int, default=1_000_000,
+                    help="accounts to generate (default 1000000)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per query; the median is reported")
+    ap.add_argument("--folio", default=".build/release/folio",
+                    help="folio binary (default .build/release/folio, relative to the "
+                         "current directory or the repository root)")
+    ap.add_argument("--data", help="data directory (default: a temporary directory under "
+                    "/tmp, deleted at the end unless --keep); reused if it already holds "
+                    "accounts.csv")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    ap.add_argument("--regenerate", action="store_true",
+                    help="run `folio generate` even if --data already holds accounts.csv")
+    ap.add_argument("--queries", help="only the queries whose name contains this substring "
+                    "(if no name does: whose folio text does)")
+    ap.add_argument("--engines", default="folio,sqlite,duckdb",
+                    help="comma-separated subset of folio,sqlite,duckdb (default: all)")
+    ap.add_argument("--timeout", type=float, default=7200,
+                    help="seconds allowed per engine process (default 7200)")
+    ap.add_argument("--json-out", help="also write the results as JSON to this file")
+    ap.add_argument("--_engine", help=argparse.SUPPRESS)
+    ap.add_argument("--_spec", help=argparse.SUPPRESS)
+    ap.add_argument("--_result", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args._engine:
+        return engine_child(args._engine, args._spec, args._result)
+
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for e in engines:
+        if e not in ENGINES:
+            ap.error(f"unknown engine {e!r} (choose from {', '.join(ENGINES)})")
+    if args.runs < 1 or args.accounts < 1:
+        ap.error("--runs and --accounts must be at least 1")
+
+    folio = resolve_folio(args.folio)
+    scratch = tempfile.mkdtemp(prefix="folio-bench-scratch-", dir="/tmp")
+    temp_base = None
+    if args.data:
+        data = os.path.abspath(args.data)
+    else:
+        temp_base = tempfile.mkdtemp(prefix="folio-bench-", dir="/tmp")
+        data = os.path.join(temp_base, "portfolio")
+    try:
+        return bench(args, engines, folio, data, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if temp_base:
+            if args.keep:
+                log(f"data kept in {data}")
+            else:
+                shutil.rmtree(temp_base, ignore_errors=True)
+
+
+def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) -> int:
+    need_generate = args.regenerate or not os.path.exists(os.path.join(data, "accounts.csv"))
+    if ("folio" in engines or need_generate) and folio is None:
+        log(f"error: folio binary not found at {args.folio} "
+            "(build it with `swift build -c release`, or pass --folio PATH)")
+        return 2
+    gen_s = None
+    if need_generate:
+        log(f"generating {args.accounts} accounts into {data} ...")
+        t0 = time.perf_counter()
+        p = subprocess.run([folio, "generate", "--accounts", str(args.accounts),
+                            "--seed", str(SEED), "--out", data],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        gen_s = time.perf_counter() - t0
+        if p.returncode != 0:
+            log(f"error: folio generate failed (exit {p.returncode}):\n{tail(p.stderr)}")
+            return 2
+        log(f"generated in {gen_s:.1f} s")
+    else:
+        log(f"reusing the data in {data} (--regenerate to replace it)")
+    missing = [e for e in ENTITIES if not os.path.exists(os.path.join(data, e + ".csv"))]
+    if missing:
+        log(f"warning: missing entity files (treated as empty): {', '.join(missing)}")
+    for ent in ENTITIES:
+        path = os.path.join(data, ent + ".csv")
+        if os.path.exists(path):
+            want = [c for c, _ in SCHEMA[ent]]
+            got = [norm_header(h) for h in csv_header(path)]
+            if got != want:
+                log(f"note: {ent}.csv columns {got} differ from the expected {want}; "
+                    "sqlite3/DuckDB load them by name")
+
+    csv_bytes = {e: os.path.getsize(os.path.join(data, e + ".csv"))
+                 for e in ENTITIES if os.path.exists(os.path.join(data, e + ".csv"))}
+    point_id, n_accounts = middle_account_id(os.path.join(data, "accounts.csv"))
+    queries = build_queries(point_id)
+    if args.queries:
+        s = args.queries.lower()
+        by_name = [q for q in queries if s in q.name.lower()]
+        queries = by_name or [q for q in queries if s in q.folio.lower()]
+        if not queries:
+            log(f"error: no query matches {args.queries!r}")
+            return 2
+
+    results: dict[str, dict] = {}
+    for e in engines:
+        if e == "folio":
+            results[e] = run_folio(folio, data, queries, args.runs, scratch, args.timeout)
+        else:
+            results[e] = run_engine(e, data, queries, args.runs, scratch, args.timeout)
+        if results[e].get("error"):
+            log(f"{LABEL[e]}: {results[e]['error']}")
+
+    # ---- compare answers
+    failed = False
+    table = []
+    mismatches = []
+    for q in queries:
+        per = {e: results[e]["queries"].get(q.name, {}) for e in engines}
+        answers = {e: per[e].get("answer") for e in engines}
+        errors = {e: per[e].get("error") for e in engines if per[e].get("error")}
+        if not per_ok(per, engines):
+            errors.update({e: results[e].get("error") or "no result"
+                           for e in engines if q.name not in results[e]["queries"]})
+        distinct = {json.dumps(a) for a in answers.values()}
+        agree = not errors and len(distinct) == 1 and None not in answers.values()
+        if len(engines) == 1:
+            agree = not errors
+        if not agree:
+            failed = True
+            mismatches.append((q, answers, errors))
+        med = {e: median(per[e].get("times_ms") or []) for e in engines}
+        table.append((q, med, agree))
+
+    for q, answers, errors in mismatches:
+        print(f"\nMISMATCH in {q.name}:")
+        print(f"  folio: {q.folio}")
+        print(f"  SQL:   {q.sql}")
+        for e in engines:
+            print(f"  {LABEL[e]:8} {json.dumps(answers[e])}"
+                  + (f"   error: {errors[e]}" if e in errors else ""))
+
+    # ---- report
+    total_csv = sum(csv_bytes.values())
+    print(f"\nfolio benchmark: {n_accounts} accounts, {args.runs} runs per query "
+          f"(median), today {TODAY}, point id {point_id}")
+    cols = ["query"] + [f"{LABEL[e]} ms" for e in engines]
+    if "folio" in engines:
+        cols += [f"folio/{LABEL[e]}" for e in engines if e != "folio"]
+    cols += ["agree"]
+    lines = []
+    for q, med, agree in table:
+        row = [q.name] + [fmt_ms(med[e]) for e in engines]
+        if "folio" in engines:
+            row += [fmt_ratio(med["folio"], med[e]) for e in engines if e != "folio"]
+        row += ["yes" if agree else "NO"]
+        lines.append(row)
+    widths = [max(len(str(r[i])) for r in [cols] + lines) for i in range(len(cols))]
+    def prow(r):
+        print("  ".join(str(v).ljust(widths[0]) if i == 0 else str(v).rjust(widths[i])
+                        for i, v in enumerate(r)))
+    prow(cols)
+    prow(["-" * w for w in widths])
+    for r in lines:
+        prow(r)
+
+    print()
+    hdr = ["engine", "load ms", "rows", "peak RSS MB", "notes"]
+    erows = []
+    for e in engines:
+        r = results[e]
+        notes = []
+        if e == "sqlite" and r.get("insert_ms") is not None:
+            notes.append(f"insert {fmt_ms(r['insert_ms'])} ms + indexes/ANALYZE "
+                         f"{fmt_ms(r['index_ms'])} ms")
+        if e in ("sqlite", "duckdb") and r.get("baseline_rss_kb"):
+            notes.append(f"Python+module baseline {fmt_mb(r['baseline_rss_kb'])} MB")
+        if r.get("version"):
+            notes.append(f"v{r['version']}")
+        if e == "folio" and r.get("fallback"):
+            notes.append("one process per query (single run failed)")
+        if r.get("error"):
+            notes.append("ERROR")
+        erows.append([LABEL[e], fmt_ms(r.get("load_ms")),
+                      "-" if r.get("rows") is None else str(r["rows"]),
+                      fmt_mb(r.get("rss_kb")), "; ".join(notes)])
+    widths = [max(len(x[i]) for x in [hdr] + erows) for i in range(len(hdr))]
+    for x in [hdr, ["-" * w for w in widths]] + erows:
+        print("  ".join(v.ljust(widths[i]) if i in (0, 4) else v.rjust(widths[i])
+                        for i, v in enumerate(x)).rstrip())
+    print(f"\nCSV total size: {total_csv / 1e6:.1f} MB ({len(csv_bytes)} files: "
+          + ", ".join(f"{e} {b / 1e6:.1f} MB" for e, b in csv_bytes.items()) + ")")
+    if gen_s is not None:
+        print(f"folio generate: {gen_s:.1f} s")
+
+    row_counts = {e: results[e].get("rows") for e in engines if results[e].get("rows") is not None}
+    if len(set(row_counts.values())) > 1:
+        print("WARNING: engines loaded different row counts: "
+              + ", ".join(f"{LABEL[e]} {n}" for e, n in row_counts.items()))
+        failed = True
+    for e in engines:
+        for w in results[e].get("warnings", []) or []:
+            print(f"WARNING: {w}")
+            failed = True
+    if failed:
+        print("\nFAILED: answers disagree or an engine failed (see above)")
+
+    if args.json_out:
+        doc = {
+            "accounts": n_accounts, "runs": args.runs, "today": TODAY.isoformat(),
+            "seed": SEED, "point_id": point_id, "data": data,
+            "csv_bytes": csv_bytes, "csv_total_bytes": total_csv, "generate_s": gen_s,
+            "platform": {"python": platform.python_version(), "machine": platform.machine(),
+                         "system": platform.platform(), "cpus": os.cpu_count()},
+            "engines": {
+                e: {k: v for k, v in results[e].items() if k != "queries"} for e in engines},
+            "queries": [
+                {"name": q.name, "folio": q.folio, "sql": q.sql, "agree": agree,
+                 "results": {e: {"median_ms": med[e], **results[e]["queries"].get(q.name, {})}
+                             for e in engines}}
+                for q, med, agree in table],
+            "ok": not failed,
+        }
+        with open(args.json_out, "w") as f:
+            json.dump(doc, f, indent=2)
+        log(f"results written to {args.json_out}")
+    return 1 if failed else 0
+
+
+def per_ok(per: dict, engines: list[str]) -> bool:
+    return all(per[e] for e in engines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "folio",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "folio", targets: ["folio"]),
+        .library(name: "FolioCore", targets: ["FolioCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libedit, through pkg-config; only the line reader imports it.
+        .systemLibrary(
+            name: "CLibedit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The engine: schema, store, loader, language, planner, evaluator, output. No libedit.
+        .target(name: "FolioCore"),
+        // The terminal line reader behind a protocol; the one place libedit is imported.
+        .target(name: "FolioLineEditor", dependencies: ["CLibedit", "FolioCore"]),
+        .executableTarget(
+            name: "folio",
+            dependencies: [
+                "FolioCore", "FolioLineEditor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

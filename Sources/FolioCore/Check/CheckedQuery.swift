@@ -1,0 +1,77 @@
+/// The checked query: names resolved to columns, literals typed, ranges resolved against
+/// `today`. The evaluator only ever sees this.
+public struct CheckedPipeline: Sendable {
+    /// The source entity's table index in the store.
+    public var table: Int
+    public var stages: [CheckedStage]
+    /// The columns of the result, in order.
+    public var columns: [OutputColumn]
+}
+
+public struct OutputColumn: Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+}
+
+public enum CheckedStage: Sendable {
+    case filter(TExpr)
+    case project([(name: String, expr: TExpr)])
+    case sort([CheckedSortKey])
+    case limit(Int, offset: Int)
+    case top(Int, CheckedSortKey)
+    case count
+}
+
+public struct CheckedSortKey: Sendable {
+    public var expr: TExpr
+    public var descending: Bool
+    public var nullsFirst: Bool
+}
+
+/// One step along a to-one relationship: in table `table`, follow the key field `field`.
+public struct Hop: Sendable, Equatable {
+    public var table: Int
+    public var field: Int
+}
+
+public struct TExpr: Sendable {
+    public indirect enum Kind: Sendable {
+        /// A stored field, reached from the row through `hops`.
+        case field(hops: [Hop], table: Int, field: Int)
+        /// A column of a projected row.
+        case column(Int)
+        case constant(Value)
+        /// Inclusive day range.
+        case range(Int32, Int32)
+        case duration(Duration)
+        case negate(TExpr)
+        case not(TExpr)
+        case and(TExpr, TExpr)
+        case or(TExpr, TExpr)
+        case compare(BinaryOperator, TExpr, TExpr)
+        case arithmetic(BinaryOperator, TExpr, TExpr)
+        case inList(TExpr, [TExpr], negated: Bool)
+        case inRange(TExpr, Int32, Int32, negated: Bool)
+        case like(TExpr, TExpr, negated: Bool)
+        case between(TExpr, TExpr, TExpr, negated: Bool)
+        case isNull(TExpr, negated: Bool)
+        case has(TExpr, HasMode, [TExpr], negated: Bool)
+        case call(Function, [TExpr])
+    }
+
+    public var kind: Kind
+    public var type: ValueType
+    public var span: Range<Int>
+}
+
+/// The scalar functions of SPEC §4.
+public enum Function: String, Sendable, CaseIterable {
+    case lower, upper, length, contains, starts_with, ends_with, coalesce
+    case `if`, round, abs, floor, ceil
+    case year, quarter, month, day, fiscal_year, fiscal_quarter, start_of, days_since, days_until
+}
+
+/// Aggregates: recognised so that a misplaced one gets a precise message.
+public enum Aggregate: String, Sendable, CaseIterable {
+    case count, count_distinct, sum, avg, min, max, median, count_if, sum_if, exists
+}

@@ -1,0 +1,511 @@
+/// Resolves names against the schema, types every expression, and turns literals, ranges
+/// and parameters into constants: syntax tree → ``CheckedPipeline``.
+public struct Checker {
+    public struct Context: Sendable {
+        public var store: Store
+        public var today: Int32
+        public var fiscalYearStart: Int
+        public var parameters: [String: Literal]
+        /// Named queries, already expanded to an entity source.
+        public var namedQueries: [String: Pipeline]
+
+        public init(store: Store, today: Int32, fiscalYearStart: Int, parameters: [String: Literal] = [:], namedQueries: [String: Pipeline] = [:]) {
+            self.store = store
+            self.today = today
+            self.fiscalYearStart = fiscalYearStart
+            self.parameters = parameters
+            self.namedQueries = namedQueries
+        }
+    }
+
+    /// What a row is at some point in a pipeline: an entity record, or projected columns.
+    enum Scope {
+        case entity(Int)
+        case frame([OutputColumn])
+    }
+
+    let context: Context
+    var store: Store { context.store }
+
+    public init(_ context: Context) { self.context = context }
+
+    /// Expands a named query used as a source into one pipeline over an entity.
+    public func expand(_ p: Pipeline) -> Pipeline {
+        if store.table(p.source.text) == nil, let named = context.namedQueries.first(where: { $0.key.caseInsensitiveEquals(p.source.text) })?.value {
+            return Pipeline(source: named.source, stages: named.stages + p.stages, span: p.span)
+        }
+        return p
+    }
+
+    public func check(_ pipeline: Pipeline) throws(Diagnostic) -> CheckedPipeline {
+        let p = expand(pipeline)
+        guard let table = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(p.source.text) }) else {
+            let names = store.tables.map(\.name) + context.namedQueries.keys.sorted()
+            throw Diagnostic(p.source.span, Messages.unknownSource(p.source.text, suggestion: Suggest.closest(p.source.text, among: names), available: names))
+        }
+        var scope = Scope.entity(table)
+        var stages: [CheckedStage] = []
+        for stage in p.stages {
+            switch stage.kind {
+            case .where(let e):
+                let c = try condition(e, scope)
+                stages.append(.filter(c))
+            case .select(let items):
+                var columns: [(name: String, expr: TExpr)] = []
+                for item in items {
+                    switch item {
+                    case .star(let span):
+                        switch scope {
+                        case .entity(let t):
+                            for (i, f) in store.tables[t].def.fields.enumerated() {
+                                columns.append((f.name, TExpr(kind: .field(hops: [], table: t, field: i), type: fieldType(t, i), span: span)))
+                            }
+                        case .frame(let cols):
+                            for (i, c) in cols.enumerated() { columns.append((c.name, TExpr(kind: .column(i), type: c.type, span: span))) }
+                        }
+                    case .expr(let e, let alias):
+                        if case .binary(.equal, let l, _) = e.kind, alias == nil, case .name = l.kind {
+                            // `select x = 1` reads as a comparison; that is allowed, but usually a mistake for `as`.
+                            _ = l
+                        }
+                        let t = try value(e, scope)
+                        columns.append((alias?.text ?? e.canonicalText, t))
+                    }
+                }
+                scope = .frame(columns.map { OutputColumn(name: $0.name, type: $0.expr.type) })
+                stages.append(.project(columns))
+            case .sort(let keys):
+                var checked: [CheckedSortKey] = []
+                for k in keys {
+                    let t = try sortable(k.expr, scope)
+                    checked.append(CheckedSortKey(expr: t, descending: k.descending, nullsFirst: k.nullsFirst ?? false))
+                }
+                stages.append(.sort(checked))
+            case .limit(let n, let offset):
+                let count = try wholeNumber(n, "limit")
+                let skip = try offset.map { (e) throws(Diagnostic) in try wholeNumber(e, "offset") } ?? 0
+                stages.append(.limit(count, offset: skip))
+            case .top(let n, let by, let descending, let per):
+                if let per { throw Diagnostic(per.span, Messages.notSupportedYet("top … per")) }
+                let count = try wholeNumber(n, "top")
+                let key = try sortable(by, scope)
+                stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false)))
+            case .groupBy:
+                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("group by"))
+            case .distinct:
+                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("distinct"))
+            case .chart:
+                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("chart"))
+            case .count:
+                stages.append(.count)
+                scope = .frame([OutputColumn(name: "count", type: .int)])
+            }
+        }
+        let columns: [OutputColumn]
+        switch scope {
+        case .entity(let t): columns = store.tables[t].def.fields.enumerated().map { OutputColumn(name: $1.name, type: fieldType(t, $0)) }
+        case .frame(let cols): columns = cols
+        }
+        return CheckedPipeline(table: table, stages: stages, columns: columns)
+    }
+
+    func fieldType(_ table: Int, _ field: Int) -> ValueType {
+        let t = store.tables[table]
+        return ValueType(t.def.fields[field].type, domain: t.enumDomain(field))
+    }
+
+    func wholeNumber(_ e: Expr, _ what: String) throws(Diagnostic) -> Int {
+        let t = try resolve(e, .frame([]))
+        guard case .constant(let v) = t.kind, case .int(let n) = v, n >= 0, let i = Int(exactly: n) else {
+            throw Diagnostic(e.span, Messages.badLimit(what))
+        }
+        return i
+    }
+
+    func condition(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let t = try value(e, scope)
+        guard t.type == .bool || t.type == .null else { throw Diagnostic(e.span, Messages.conditionNotBool) }
+        return t
+    }
+
+    func sortable(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let t = try value(e, scope)
+        if t.type == .list { throw Diagnostic(e.span, Messages.typeMismatch("sort", expected: "a single value", found: "a list")) }
+        return t
+    }
+
+    /// An expression that must produce a value (not a relationship, collection, range or duration).
+    func value(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let t = try resolve(e, scope)
+        switch t.type {
+        case .record(let target): throw Diagnostic(e.span, Messages.relationshipAsValue(e.canonicalText, target: target))
+        case .collection: throw Diagnostic(e.span, Messages.collectionAsValue(e.canonicalText))
+        case .range: throw Diagnostic(e.span, Messages.rangeOutsideIn)
+        case .duration: throw Diagnostic(e.span, Messages.durationAlone)
+        default: return t
+        }
+    }
+
+    // MARK: - Expressions
+
+    func resolve(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        // After a projection, any expression whose text names a column is that column.
+        if case .frame(let cols) = scope {
+            let text = e.canonicalText
+            if let i = cols.firstIndex(where: { $0.name.caseInsensitiveEquals(text) }) {
+                return TExpr(kind: .column(i), type: cols[i].type, span: e.span)
+            }
+        }
+        switch e.kind {
+        case .name(let n):
+            return try name(n, e.span, scope)
+        case .member(let base, let field):
+            let b = try resolve(base, scope)
+            guard case .record(let target) = b.type, case .field(let hops, let table, _) = b.kind else {
+                if case .frame(let cols) = scope {
+                    throw Diagnostic(e.span, Messages.nameNotAfterProjection(e.canonicalText, available: cols.map(\.name)))
+                }
+                throw Diagnostic(field.span, Messages.typeMismatch("'.\(field.text)'", expected: "a relationship before it", found: b.type.description))
+            }
+            _ = target
+            return try member(field, of: table, hops: hops, span: e.span)
+        case .filter(let base, _):
+            _ = try resolve(base, scope)
+            throw Diagnostic(e.span, Messages.notSupportedYet("filtering a collection"))
+        case .literal(let l):
+            return constant(l, e.span)
+        case .parameter(let p):
+            guard let l = context.parameters.first(where: { $0.key.caseInsensitiveEquals(p) })?.value else {
+                throw Diagnostic(e.span, Messages.missingParameter(p))
+            }
+            return constant(l, e.span)
+        case .today:
+            return TExpr(kind: .constant(.date(context.today)), type: .date, span: e.span)
+        case .duration(let d):
+            return TExpr(kind: .duration(d), type: .duration, span: e.span)
+        case .range(let r):
+            let (lo, hi) = resolveRange(r)
+            return TExpr(kind: .range(lo, hi), type: .range, span: e.span)
+        case .negate(let inner):
+            let t = try value(inner, scope)
+            guard t.type.isNumeric else { throw Diagnostic(inner.span, Messages.typeMismatch("'-'", expected: "a number", found: t.type.description)) }
+            if case .constant(let v) = t.kind {
+                switch v {
+                case .int(let n) where n != .min: return TExpr(kind: .constant(.int(-n)), type: .int, span: e.span)
+                case .decimal(let d): return TExpr(kind: .constant(.decimal(-d)), type: .decimal, span: e.span)
+                default: break
+                }
+            }
+            return TExpr(kind: .negate(t), type: t.type, span: e.span)
+        case .not(let inner):
+            let t = try condition(inner, scope)
+            return TExpr(kind: .not(t), type: .bool, span: e.span)
+        case .binary(let op, let l, let r):
+            return try binary(op, l, r, e.span, scope)
+        case .inList(let x, let items, let negated):
+            let t = try value(x, scope)
+            if t.type == .list { throw Diagnostic(x.span, Messages.typeMismatch("'in'", expected: "a single value", found: "a list (use has any (…))")) }
+            var checked: [TExpr] = []
+            for item in items {
+                let c = try coerce(try value(item, scope), to: t.type, item.span)
+                guard c.type.comparable(with: t.type) else { throw Diagnostic(item.span, Messages.cannotCompare(t.type.description, c.type.description)) }
+                checked.append(c)
+            }
+            return TExpr(kind: .inList(t, checked, negated: negated), type: .bool, span: e.span)
+        case .inRange(let x, let rangeExpr, let negated):
+            let t = try value(x, scope)
+            let r = try resolve(rangeExpr, scope)
+            guard case .range(let lo, let hi) = r.kind else {
+                throw Diagnostic(rangeExpr.span, Messages.typeMismatch("'in'", expected: "a list in parentheses or a date range (next 90 days)", found: r.type.description))
+            }
+            guard t.type == .date || t.type == .null else {
+                throw Diagnostic(x.span, Messages.typeMismatch("a date range", expected: "a date on the left", found: t.type.description))
+            }
+            return TExpr(kind: .inRange(t, lo, hi, negated: negated), type: .bool, span: e.span)
+        case .like(let x, let pattern, let negated):
+            let t = try value(x, scope)
+            let p = try value(pattern, scope)
+            guard t.type.isTextual else { throw Diagnostic(x.span, Messages.typeMismatch("'like'", expected: "a string", found: t.type.description)) }
+            guard p.type.isTextual else { throw Diagnostic(pattern.span, Messages.typeMismatch("'like'", expected: "a string pattern", found: p.type.description)) }
+            return TExpr(kind: .like(t, p, negated: negated), type: .bool, span: e.span)
+        case .between(let x, let lo, let hi, let negated):
+            let t = try value(x, scope)
+            if t.type == .list { throw Diagnostic(x.span, Messages.typeMismatch("'between'", expected: "a single value", found: "a list")) }
+            let l = try coerce(try value(lo, scope), to: t.type, lo.span)
+            let h = try coerce(try value(hi, scope), to: t.type, hi.span)
+            for (c, s) in [(l, lo.span), (h, hi.span)] where !c.type.comparable(with: t.type) {
+                throw Diagnostic(s, Messages.cannotCompare(t.type.description, c.type.description))
+            }
+            return TExpr(kind: .between(t, l, h, negated: negated), type: .bool, span: e.span)
+        case .isNull(let x, let negated):
+            let t = try value(x, scope)
+            return TExpr(kind: .isNull(t, negated: negated), type: .bool, span: e.span)
+        case .has(let x, let mode, let items, let negated):
+            let t = try value(x, scope)
+            guard t.type == .list || t.type == .null else {
+                throw Diagnostic(x.span, Messages.typeMismatch("'has'", expected: "a list (such as products)", found: t.type.description))
+            }
+            var checked: [TExpr] = []
+            for item in items {
+                let c = try value(item, scope)
+                guard c.type.isTextual else { throw Diagnostic(item.span, Messages.typeMismatch("'has'", expected: "a string", found: c.type.description)) }
+                checked.append(c)
+            }
+            return TExpr(kind: .has(t, mode, checked, negated: negated), type: .bool, span: e.span)
+        case .call(let name, let args):
+            return try call(name, args, e.span, scope)
+        }
+    }
+
+    func constant(_ l: Literal, _ span: Range<Int>) -> TExpr {
+        switch l {
+        case .int(let v): TExpr(kind: .constant(.int(v)), type: .int, span: span)
+        case .decimal(let d): TExpr(kind: .constant(.decimal(d)), type: .decimal, span: span)
+        case .string(let s): TExpr(kind: .constant(.string(s)), type: .string, span: span)
+        case .date(let d): TExpr(kind: .constant(.date(d)), type: .date, span: span)
+        case .bool(let b): TExpr(kind: .constant(.bool(b)), type: .bool, span: span)
+        case .null: TExpr(kind: .constant(.null), type: .null, span: span)
+        }
+    }
+
+    func name(_ n: String, _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        switch scope {
+        case .frame(let cols):
+            throw Diagnostic(span, Messages.nameNotAfterProjection(n, available: cols.map(\.name)))
+        case .entity(let table):
+            return try member(Name(text: n, span: span), of: table, hops: [], span: span)
+        }
+    }
+
+    /// A field, relationship or collection of `table`, reached through `hops`.
+    func member(_ n: Name, of table: Int, hops: [Hop], span: Range<Int>) throws(Diagnostic) -> TExpr {
+        let t = store.tables[table]
+        if let f = t.def.fieldIndex(n.text) {
+            return TExpr(kind: .field(hops: hops, table: table, field: f), type: fieldType(table, f), span: span)
+        }
+        if let (f, ref) = t.def.relationship(n.text), let target = store.tables.firstIndex(where: { $0.name == ref.target }) {
+            return TExpr(kind: .field(hops: hops + [Hop(table: table, field: f)], table: target, field: -1), type: .record(ref.target), span: span)
+        }
+        if let c = store.schema.collection(n.text, of: t.name) {
+            _ = c
+            throw Diagnostic(n.span, Messages.notSupportedYet("collections ('\(n.text)')"))
+        }
+        let candidates = t.def.fields.map(\.name) + t.def.fields.compactMap { $0.reference?.name } + store.schema.collections(of: t.name).map(\.name)
+        if let agg = Aggregate(rawValue: n.text.lowercased()), agg == .count {
+            throw Diagnostic(n.span, Messages.aggregateOutsideGroup("count"))
+        }
+        throw Diagnostic(n.span, Messages.unknownField(n.text, on: t.name, suggestion: Suggest.closest(n.text, among: candidates), available: t.def.fields.map(\.name)))
+    }
+
+    /// Makes a literal fit the type it is compared with: an enum value (checked), or a date.
+    func coerce(_ t: TExpr, to target: ValueType, _ span: Range<Int>) throws(Diagnostic) -> TExpr {
+        guard case .constant(.string(let s)) = t.kind else { return t }
+        switch target {
+        case .enumeration(let domain):
+            guard let code = domain.code(of: s) else {
+                let field = domain.name
+                throw Diagnostic(span, Messages.unknownEnumValue(s, field: field, suggestion: Suggest.closest(s, among: domain.labels), values: domain.labels))
+            }
+            return TExpr(kind: .constant(.enumeration(code, domain.labels[Int(code)])), type: target, span: t.span)
+        case .date:
+            guard let d = Day.parse(s) else { throw Diagnostic(span, Messages.notADate(s)) }
+            return TExpr(kind: .constant(.date(d)), type: .date, span: t.span)
+        default:
+            return t
+        }
+    }
+
+    func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        switch op {
+        case .and, .or:
+            let a = try condition(l, scope), b = try condition(r, scope)
+            return TExpr(kind: op == .and ? .and(a, b) : .or(a, b), type: .bool, span: span)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            var a = try value(l, scope), b = try value(r, scope)
+            a = try coerce(a, to: b.type, l.span)
+            b = try coerce(b, to: a.type, r.span)
+            if a.type == .list || b.type == .list {
+                throw Diagnostic(a.type == .list ? l.span : r.span, Messages.typeMismatch("'\(op.rawValue)'", expected: "a single value", found: "a list (use has)"))
+            }
+            guard a.type.comparable(with: b.type) else { throw Diagnostic(span, Messages.cannotCompare(a.type.description, b.type.description)) }
+            return TExpr(kind: .compare(op, a, b), type: .bool, span: span)
+        case .add, .subtract, .multiply, .divide:
+            let a = try resolve(l, scope), b = try resolve(r, scope)
+            let type = try arithmeticType(op, a, b, l, r)
+            return TExpr(kind: .arithmetic(op, a, b), type: type, span: span)
+        }
+    }
+
+    func arithmeticType(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, _ l: Expr, _ r: Expr) throws(Diagnostic) -> ValueType {
+        let what = "'\(op.rawValue)'"
+        for (t, e) in [(a, l), (b, r)] {
+            switch t.type {
+            case .record, .collection, .range: _ = try value(e, .frame([]))
+            case .list, .bool, .string, .enumeration:
+                throw Diagnostic(e.span, Messages.typeMismatch(what, expected: "numbers or dates", found: t.type.description))
+            default: break
+            }
+        }
+        switch (a.type, b.type) {
+        case (.date, .duration), (.date, .int):
+            guard op == .add || op == .subtract else { throw Diagnostic(r.span, Messages.typeMismatch(what, expected: "+ or - with a date", found: b.type.description)) }
+            return .date
+        case (.duration, .date), (.int, .date):
+            guard op == .add else { throw Diagnostic(l.span, Messages.typeMismatch(what, expected: "a date first", found: a.type.description)) }
+            return .date
+        case (.date, .date):
+            guard op == .subtract else { throw Diagnostic(r.span, Messages.typeMismatch(what, expected: "'-' between two dates", found: "date")) }
+            return .int
+        case (.duration, _), (_, .duration):
+            throw Diagnostic(a.type == .duration ? l.span : r.span, Messages.durationAlone)
+        case (.date, _), (_, .date):
+            throw Diagnostic(a.type == .date ? r.span : l.span, Messages.typeMismatch(what, expected: "a duration or a date", found: (a.type == .date ? b : a).type.description))
+        default: break
+        }
+        if op == .divide { return .decimal }
+        switch (a.type, b.type) {
+        case (.null, let t), (let t, .null): return t == .null ? .null : (op == .divide ? .decimal : t)
+        case (.int, .int): return .int
+        case (.money, .money): return op == .multiply ? .decimal : .money
+        case (.money, .int), (.int, .money), (.money, .decimal), (.decimal, .money): return .money
+        default: return .decimal
+        }
+    }
+
+    // MARK: - Functions
+
+    func call(_ name: Name, _ args: [Expr], _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let lower = name.text.lowercased()
+        guard let f = Function(rawValue: lower) else {
+            if let agg = Aggregate(rawValue: lower) {
+                if agg == .exists { throw Diagnostic(span, Messages.notSupportedYet("exists(…) over collections")) }
+                throw Diagnostic(name.span, Messages.aggregateOutsideGroup(lower))
+            }
+            let all = Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
+            throw Diagnostic(name.span, Messages.unknownFunction(name.text, suggestion: Suggest.closest(name.text, among: all)))
+        }
+        var checked: [TExpr] = []
+        for a in args { checked.append(try value(a, scope)) }
+        func arity(_ range: ClosedRange<Int>, _ text: String) throws(Diagnostic) {
+            guard range.contains(args.count) else { throw Diagnostic(span, Messages.argumentCount(lower, expected: text, found: args.count)) }
+        }
+        func require(_ i: Int, _ ok: (ValueType) -> Bool, _ expected: String) throws(Diagnostic) {
+            let t = checked[i].type
+            if t == .null { return }
+            guard ok(t) else { throw Diagnostic(args[i].span, Messages.typeMismatch("\(lower)()", expected: expected, found: t.description)) }
+        }
+        let type: ValueType
+        switch f {
+        case .lower, .upper:
+            try arity(1...1, "one argument")
+            try require(0, { $0.isTextual }, "a string")
+            type = .string
+        case .length:
+            try arity(1...1, "one argument")
+            try require(0, { $0.isTextual || $0 == .list }, "a string or a list")
+            type = .int
+        case .contains, .starts_with, .ends_with:
+            try arity(2...2, "two arguments")
+            try require(0, { $0.isTextual }, "a string")
+            try require(1, { $0.isTextual }, "a string")
+            type = .bool
+        case .coalesce:
+            try arity(1...64, "at least one argument")
+            var t: ValueType = .null
+            for (i, c) in checked.enumerated() {
+                if c.type == .null { continue }
+                if t == .null {
+                    t = c.type
+                    continue
+                }
+                if t.isNumeric && c.type.isNumeric {
+                    if c.type == .decimal || t == .decimal { t = .decimal } else if c.type == .money { t = .money }
+                } else if t.isTextual && c.type.isTextual {
+                    if t != c.type { t = .string }
+                } else if t != c.type {
+                    throw Diagnostic(args[i].span, Messages.typeMismatch("coalesce()", expected: t.description, found: c.type.description))
+                }
+            }
+            for i in checked.indices { checked[i] = try coerce(checked[i], to: t, args[i].span) }
+            type = t
+        case .if:
+            try arity(3...3, "three arguments: if(condition, then, else)")
+            try require(0, { $0 == .bool }, "a true/false condition")
+            let a = checked[1].type, b = checked[2].type
+            if a == .null { type = b } else if b == .null { type = a }
+            else if a == b { type = a }
+            else if a.isNumeric && b.isNumeric { type = (a == .decimal || b == .decimal) ? .decimal : (a == .money || b == .money ? .money : .int) }
+            else if a.isTextual && b.isTextual { type = .string }
+            else { throw Diagnostic(args[2].span, Messages.typeMismatch("if()", expected: a.description, found: b.description)) }
+        case .round:
+            try arity(1...2, "one or two arguments: round(x[, digits])")
+            try require(0, { $0.isNumeric }, "a number")
+            if args.count == 2 {
+                guard case .constant(.int(let d)) = checked[1].kind, (0...10).contains(d) else {
+                    throw Diagnostic(args[1].span, Messages.typeMismatch("round()", expected: "a whole number of digits from 0 to 10", found: args[1].canonicalText))
+                }
+            }
+            type = checked[0].type == .null ? .null : checked[0].type
+        case .abs:
+            try arity(1...1, "one argument")
+            try require(0, { $0.isNumeric }, "a number")
+            type = checked[0].type
+        case .floor, .ceil:
+            try arity(1...1, "one argument")
+            try require(0, { $0.isNumeric }, "a number")
+            type = checked[0].type == .money ? .money : .int
+        case .year, .quarter, .month, .day, .fiscal_year, .fiscal_quarter, .days_since, .days_until:
+            try arity(1...1, "one argument")
+            if case .constant(.string) = checked[0].kind { checked[0] = try coerce(checked[0], to: .date, args[0].span) }
+            try require(0, { $0 == .date }, "a date")
+            type = .int
+        case .start_of:
+            try arity(2...2, "two arguments: start_of(date, \"month\")")
+            if case .constant(.string) = checked[0].kind { checked[0] = try coerce(checked[0], to: .date, args[0].span) }
+            try require(0, { $0 == .date }, "a date")
+            guard case .constant(.string(let unitText)) = checked[1].kind,
+                  let unit = PeriodUnit(word: unitText), unit != .day else {
+                throw Diagnostic(args[1].span, Messages.badStartOfUnit(args[1].canonicalText))
+            }
+            checked[1] = TExpr(kind: .constant(.string(unit.rawValue)), type: .string, span: checked[1].span)
+            type = .date
+        }
+        return TExpr(kind: .call(f, checked), type: type, span: span)
+    }
+
+    // MARK: - Date ranges
+
+    /// The inclusive first and last day of a range relative to `today` (SPEC §4, Dates).
+    func resolveRange(_ r: DateRange) -> (Int32, Int32) {
+        let today = context.today
+        if let count = r.count {
+            let d = Duration(count: count, unit: r.unit)
+            return r.relation == .last ? (d.add(to: today, sign: -1), today) : (today, d.add(to: today))
+        }
+        let shift = r.relation == .this ? 0 : (r.relation == .last ? -1 : 1)
+        let first: Int32
+        let months: Int
+        if r.fiscal {
+            if r.unit == .year {
+                first = Day.fiscalYear(today, start: context.fiscalYearStart).first
+                months = 12
+            } else {
+                let (_, m, _) = Day.civil(today)
+                let intoQuarter = (m - context.fiscalYearStart + 12) % 12 % 3
+                first = Day.addMonths(Day.startOf(today, .month), -intoQuarter)
+                months = 3
+            }
+        } else {
+            switch r.unit {
+            case .week, .day:
+                let start = Day.startOf(today, .week) + Int32(7 * shift)
+                return (start, start + 6)
+            case .month: (first, months) = (Day.startOf(today, .month), 1)
+            case .quarter: (first, months) = (Day.startOf(today, .quarter), 3)
+            case .year: (first, months) = (Day.startOf(today, .year), 12)
+            }
+        }
+        let start = Day.addMonths(first, months * shift)
+        return (start, Day.addMonths(start, months) - 1)
+    }
+}

@@ -1,0 +1,93 @@
+/// An error in a query: data, not text. ``DiagnosticRenderer`` is the one place that turns it into text.
+public struct Diagnostic: Error, Sendable, Equatable {
+    public var span: Range<Int>
+    public var message: String
+    public var help: String?
+
+    public init(_ span: Range<Int>, _ message: String, help: String? = nil) {
+        self.span = span
+        self.message = message
+        self.help = help
+    }
+
+    public init(_ span: Range<Int>, _ m: (message: String, help: String?)) {
+        self.init(span, m.message, help: m.help)
+    }
+}
+
+/// Renders diagnostics with the source line and a caret run under the span:
+/// ```
+/// error: unknown field 'helth' on accounts
+///  --> query:1:18
+///   |
+/// 1 | accounts | where helth < 50
+///   |                  ^^^^^
+///   = help: did you mean 'health'?
+/// ```
+public enum DiagnosticRenderer {
+    public static func render(_ d: Diagnostic, source: String, origin: String = "query") -> String {
+        let bytes = Array(source.utf8)
+        let start = min(max(0, d.span.lowerBound), bytes.count)
+        let end = min(max(start, d.span.upperBound), bytes.count)
+        var lineStart = start
+        while lineStart > 0, bytes[lineStart - 1] != 10 { lineStart -= 1 }
+        var lineEnd = start
+        while lineEnd < bytes.count, bytes[lineEnd] != 10 { lineEnd += 1 }
+        let lineNumber = bytes[0..<lineStart].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+        let lineText = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self).replacingTabs()
+        let column = displayWidth(bytes[lineStart..<start]) + 1
+        let caretEnd = min(end, lineEnd)
+        let caretCount = max(1, displayWidth(bytes[start..<max(start, caretEnd)]))
+        let gutter = String(lineNumber)
+        let pad = String(repeating: " ", count: gutter.count)
+        var out = "error: \(d.message)\n"
+        out += "\(pad)--> \(origin):\(lineNumber):\(column)\n"
+        out += "\(pad) |\n"
+        out += "\(gutter) | \(lineText)\n"
+        out += "\(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: caretCount))\n"
+        if let help = d.help { out += "\(pad) = help: \(help)\n" }
+        return out
+    }
+
+    /// Terminal columns of UTF-8 bytes, counting each scalar as one column.
+    static func displayWidth(_ bytes: ArraySlice<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+}
+
+extension String {
+    func replacingTabs() -> String {
+        String(map { $0 == "\t" ? " " : $0 })
+    }
+}
+
+/// Closest names by edit distance, for "did you mean …?".
+public enum Suggest {
+    public static func closest(_ name: String, among candidates: [String]) -> String? {
+        let lower = name.lowercased()
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(lower, c.lowercased())
+            let limit = max(1, min(3, c.count / 3 + 1))
+            if d <= limit, best == nil || d < best?.1 ?? .max { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,203 @@
+/// Runs a checked pipeline against the store: stage by stage over a selection of row
+/// numbers, materialising a ``Frame`` at `select`, `count` and the end.
+public struct Executor {
+    public let store: Store
+    public let today: Int32
+    public let fiscalYearStart: Int
+
+    public init(store: Store, today: Int32, fiscalYearStart: Int) {
+        self.store = store
+        self.today = today
+        self.fiscalYearStart = fiscalYearStart
+    }
+
+    public func run(_ p: CheckedPipeline) -> Frame {
+        let table = store.tables[p.table]
+        var source = RowSource.table(table)
+        var rows: [Int32]? = nil  // nil: every row of the source, in order
+        var stages = p.stages[...]
+        // An `id = "…"` filter first goes through the id index.
+        if case .filter(let e)? = stages.first, let hits = idLookup(e, table: p.table) {
+            rows = hits
+        }
+        while let stage = stages.popFirst() {
+            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
+            let count = rowCount(source)
+            switch stage {
+            case .filter(let e):
+                let keep = compiler.predicate(e)
+                if let current = rows {
+                    rows = current.filter { keep(Int($0)) }
+                } else {
+                    var out: [Int32] = []
+                    for r in 0..<count where keep(r) { out.append(Int32(r)) }
+                    rows = out
+                }
+            case .project(let items):
+                let evals = items.map { compiler.value($0.expr) }
+                let selected = rows ?? Array(0..<Int32(count))
+                let values = evals.map { f in selected.map { f(Int($0)) } }
+                source = .frame(Frame(columns: items.map { OutputColumn(name: $0.name, type: $0.expr.type) }, values: values))
+                rows = nil
+            case .sort(let keys):
+                let selected = rows ?? Array(0..<Int32(count))
+                // `sort … | limit N`: keep only the first N+offset instead of sorting everything.
+                if case .limit(let n, let offset)? = stages.first {
+                    rows = Sorter(keys: keys, compiler: compiler).top(selected, n + offset)
+                } else {
+                    rows = Sorter(keys: keys, compiler: compiler).sorted(selected)
+                }
+            case .limit(let n, let offset):
+                let selected = rows ?? Array(0..<Int32(count))
+                let lo = min(offset, selected.count), hi = min(selected.count, lo + n)
+                rows = Array(selected[lo..<hi])
+            case .top(let n, let key):
+                let selected = rows ?? Array(0..<Int32(count))
+                rows = Sorter(keys: [key], compiler: compiler).top(selected, n)
+            case .count:
+                let n = rows?.count ?? count
+                source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))
+                rows = nil
+            }
+        }
+        switch source {
+        case .frame(let f):
+            guard let rows else { return f }
+            return Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } })
+        case .table(let t):
+            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
+            let selected = rows ?? Array(0..<Int32(t.rowCount))
+            let values = t.columns.map { c in
+                let f = compiler.columnReader(c)
+                return selected.map { f(Int($0)) }
+            }
+            return Frame(columns: p.columns, values: values)
+        }
+    }
+
+    func rowCount(_ s: RowSource) -> Int {
+        switch s {
+        case .table(let t): t.rowCount
+        case .frame(let f): f.rowCount
+        }
+    }
+
+    /// Rows matching an `id = "…"` conjunct of a filter, through the id index (a superset
+    /// of the filter's rows; the filter still runs on them).
+    func idLookup(_ e: TExpr, table: Int) -> [Int32]? {
+        switch e.kind {
+        case .and(let a, let b):
+            return idLookup(a, table: table) ?? idLookup(b, table: table)
+        case .compare(.equal, let a, let b):
+            var field = a, constant = b
+            if case .constant = a.kind { swap(&field, &constant) }
+            guard case .field(let hops, let t, 0) = field.kind, hops.isEmpty, t == table,
+                  case .constant(.string(var key)) = constant.kind, key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let tbl = store.tables[t]
+            return key.withUTF8 { tbl.idIndex.lookupFolded($0, in: tbl.ids) }
+        default:
+            return nil
+        }
+    }
+}
+
+/// Orders rows by sort keys: nulls last unless asked otherwise, strings case-insensitively,
+/// enums in declared order, and stable (ties keep their input order).
+struct Sorter {
+    let keys: [CheckedSortKey]
+    let compiler: ExprCompiler
+
+    /// A key's values for the rows being sorted, typed for fast comparison.
+    enum KeyValues {
+        case integers([Int64], null: Int64)
+        case values([Value])
+    }
+
+    func extract(_ rows: [Int32]) -> [KeyValues] {
+        keys.map { key in
+            if case .field(let hops, let table, let field) = key.expr.kind, hops.isEmpty, field >= 0 {
+                switch compiler.store.tables[table].columns[field] {
+                case .int(let a), .money(let a): return .integers(rows.map { a[Int($0)] }, null: Column.nullInt)
+                case .date(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: Int64(Day.null))
+                case .enumeration(let e): return .integers(rows.map { Int64(e.codes[Int($0)]) }, null: -1)
+                case .bool(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: -1)
+                default: break
+                }
+            }
+            let f = compiler.value(key.expr)
+            return .values(rows.map { f(Int($0)) })
+        }
+    }
+
+    /// Compares positions `i` and `j` of the extracted keys: negative when `i` goes first.
+    func compare(_ k: [KeyValues], _ i: Int, _ j: Int) -> Int {
+        for (n, key) in keys.enumerated() {
+            var c: Int
+            var iNull: Bool, jNull: Bool
+            switch k[n] {
+            case .integers(let a, let null):
+                let x = a[i], y = a[j]
+                iNull = x == null
+                jNull = y == null
+                c = x < y ? -1 : (x > y ? 1 : 0)
+            case .values(let a):
+                iNull = a[i].isNull
+                jNull = a[j].isNull
+                c = (iNull || jNull) ? 0 : (Value.compare(a[i], a[j]) ?? 0)
+            }
+            if iNull || jNull {
+                if iNull && jNull { continue }
+                return (iNull == key.nullsFirst) ? -1 : 1
+            }
+            if c != 0 { return key.descending ? -c : c }
+        }
+        return i < j ? -1 : (i > j ? 1 : 0)
+    }
+
+    func sorted(_ rows: [Int32]) -> [Int32] {
+        let k = extract(rows)
+        var order = Array(0..<rows.count)
+        order.sort { compare(k, $0, $1) < 0 }
+        return order.map { rows[$0] }
+    }
+
+    /// The first `n` rows in sort order, by a bounded max-heap (O(rows · log n)).
+    func top(_ rows: [Int32], _ n: Int) -> [Int32] {
+        if n == 0 { return [] }
+        if n >= rows.count / 4 { return Array(sorted(rows).prefix(n)) }
+        let k = extract(rows)
+        var heap: [Int] = []  // positions; heap[0] is the worst kept row
+        heap.reserveCapacity(n + 1)
+        func worse(_ a: Int, _ b: Int) -> Bool { compare(k, a, b) > 0 }
+        func siftUp(_ start: Int) {
+            var c = start
+            while c > 0 {
+                let p = (c - 1) / 2
+                if worse(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
+            }
+        }
+        func siftDown() {
+            var p = 0
+            while true {
+                let l = 2 * p + 1, r = l + 1
+                var m = p
+                if l < heap.count, worse(heap[l], heap[m]) { m = l }
+                if r < heap.count, worse(heap[r], heap[m]) { m = r }
+                if m == p { return }
+                heap.swapAt(p, m)
+                p = m
+            }
+        }
+        for i in 0..<rows.count {
+            if heap.count < n {
+                heap.append(i)
+                siftUp(heap.count - 1)
+            } else if compare(k, i, heap[0]) < 0 {
+                heap[0] = i
+                siftDown()
+            }
+        }
+        heap.sort { compare(k, $0, $1) < 0 }
+        return heap.map { rows[$0] }
+    }
+}

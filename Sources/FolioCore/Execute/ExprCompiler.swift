@@ -1,0 +1,538 @@
+/// Turns checked expressions into closures over row numbers. Comparisons of a stored
+/// column with a constant, the bulk of `where` clauses, read the typed column directly;
+/// everything else goes through ``Value``.
+struct ExprCompiler {
+    let store: Store
+    let source: RowSource
+    let fiscalYearStart: Int
+    let today: Int32
+
+    typealias Eval = (Int) -> Value
+    typealias Predicate = (Int) -> Bool
+
+    // MARK: - Values
+
+    func value(_ e: TExpr) -> Eval {
+        switch e.kind {
+        case .field(let hops, let table, let field):
+            return fieldReader(hops: hops, table: table, field: field)
+        case .column(let i):
+            guard case .frame(let f) = source else { preconditionFailure("a column reference outside a projection") }
+            let col = f.values[i]
+            return { col[$0] }
+        case .constant(let v):
+            return { _ in v }
+        case .range, .duration:
+            preconditionFailure("ranges and durations are folded into their operators by the checker")
+        case .negate(let inner):
+            let f = value(inner)
+            return { r in
+                switch f(r) {
+                case .int(let v): return v == .min ? .null : .int(-v)
+                case .money(let v): return .money(-v)
+                case .decimal(let d): return .decimal(-d)
+                default: return .null
+                }
+            }
+        case .not, .and, .or, .compare, .inList, .inRange, .like, .between, .isNull, .has:
+            let p = predicate(e)
+            return { .bool(p($0)) }
+        case .arithmetic(let op, let a, let b):
+            return arithmetic(op, a, b, type: e.type)
+        case .call(let f, let args):
+            return call(f, args)
+        }
+    }
+
+    /// Follows `hops` from a row; -1 when a key on the way is null.
+    func rowMap(_ hops: [Hop]) -> ((Int) -> Int)? {
+        if hops.isEmpty { return nil }
+        let links = hops.map { h -> [Int32] in
+            guard let l = store.tables[h.table].links[h.field] else { preconditionFailure("no links for a relationship") }
+            return l
+        }
+        if links.count == 1 {
+            let l = links[0]
+            return { Int(l[$0]) }
+        }
+        if links.count == 2 {
+            let l0 = links[0], l1 = links[1]
+            return { r in
+                let a = l0[r]
+                return a < 0 ? -1 : Int(l1[Int(a)])
+            }
+        }
+        return { r in
+            var row = r
+            for l in links {
+                let next = l[row]
+                if next < 0 { return -1 }
+                row = Int(next)
+            }
+            return row
+        }
+    }
+
+    func fieldReader(hops: [Hop], table: Int, field: Int) -> Eval {
+        let direct = columnReader(store.tables[table].columns[field])
+        guard let map = rowMap(hops) else { return direct }
+        return { r in
+            let t = map(r)
+            return t < 0 ? .null : direct(t)
+        }
+    }
+
+    func columnReader(_ column: Column) -> Eval {
+        switch column {
+        case .int(let a): return { let v = a[$0]; return v == Column.nullInt ? .null : .int(v) }
+        case .money(let a): return { let v = a[$0]; return v == Column.nullInt ? .null : .money(v) }
+        case .decimal(let a): return { let v = a[$0]; return v.isNaN ? .null : .decimal(v) }
+        case .date(let a): return { let v = a[$0]; return v == Day.null ? .null : .date(v) }
+        case .bool(let a): return { let v = a[$0]; return v < 0 ? .null : .bool(v == 1) }
+        case .enumeration(let e):
+            let codes = e.codes, labels = e.domain.labels
+            return { let c = codes[$0]; return c < 0 ? .null : .enumeration(c, labels[Int(c)]) }
+        case .string(let s):
+            return { s.isNull($0) ? .null : .string(s.string($0)) }
+        case .list(let l):
+            return { r in
+                let lo = Int(l.offsets[r]), hi = Int(l.offsets[r + 1])
+                return lo == hi ? .null : .list((lo..<hi).map { l.dictionary[Int(l.items[$0])] })
+            }
+        }
+    }
+
+    // MARK: - Predicates
+
+    func predicate(_ e: TExpr) -> Predicate {
+        switch e.kind {
+        case .constant(let v):
+            let b = (v == .bool(true))
+            return { _ in b }
+        case .not(let inner):
+            let p = predicate(inner)
+            return { !p($0) }
+        case .and(let a, let b):
+            let p = predicate(a), q = predicate(b)
+            return { p($0) && q($0) }
+        case .or(let a, let b):
+            let p = predicate(a), q = predicate(b)
+            return { p($0) || q($0) }
+        case .compare(let op, let a, let b):
+            if let fast = columnComparison(op, a, b) { return fast }
+            let f = value(a), g = value(b)
+            return { r in Self.compare(op, f(r), g(r)) }
+        case .inList(let x, let items, let negated):
+            let f = value(x)
+            let fs = items.map(value)
+            if items.allSatisfy({ if case .constant = $0.kind { true } else { false } }) {
+                let constants = items.compactMap { if case .constant(let v) = $0.kind { v } else { nil } }
+                return { r in
+                    let v = f(r)
+                    if v.isNull { return false }
+                    let hit = constants.contains { Value.equal(v, $0) }
+                    return hit != negated
+                }
+            }
+            return { r in
+                let v = f(r)
+                if v.isNull { return false }
+                let hit = fs.contains { Value.equal(v, $0(r)) }
+                return hit != negated
+            }
+        case .inRange(let x, let lo, let hi, let negated):
+            if case .field(let hops, let table, let field) = x.kind, case .date(let days) = store.tables[table].columns[field] {
+                let inside: Predicate = { r in let d = days[r]; return d != Day.null && d >= lo && d <= hi }
+                let outside: Predicate = { r in let d = days[r]; return d != Day.null && (d < lo || d > hi) }
+                return through(hops, negated ? outside : inside)
+            }
+            let f = value(x)
+            return { r in
+                guard case .date(let d) = f(r) else { return false }
+                return (d >= lo && d <= hi) != negated
+            }
+        case .between(let x, let lo, let hi, let negated):
+            let f = value(x), l = value(lo), h = value(hi)
+            return { r in
+                let v = f(r), a = l(r), b = h(r)
+                guard !v.isNull, !a.isNull, !b.isNull, let c1 = Value.compare(v, a), let c2 = Value.compare(v, b) else { return false }
+                return (c1 >= 0 && c2 <= 0) != negated
+            }
+        case .isNull(let x, let negated):
+            let f = value(x)
+            return { f($0).isNull != negated }
+        case .like(let x, let pattern, let negated):
+            let f = value(x)
+            if case .constant(let pv) = pattern.kind, let p = pv.text {
+                let matcher = LikePattern(p)
+                return { r in
+                    guard let s = f(r).text else { return false }
+                    return matcher.matches(s) != negated
+                }
+            }
+            let g = value(pattern)
+            return { r in
+                guard let s = f(r).text, let p = g(r).text else { return false }
+                return LikePattern(p).matches(s) != negated
+            }
+        case .has(let x, let mode, let items, let negated):
+            return hasPredicate(x, mode, items, negated)
+        default:
+            let f = value(e)
+            return { f($0) == .bool(true) }
+        }
+    }
+
+    /// Applies a predicate on the row reached through `hops`; false when a key is null.
+    func through(_ hops: [Hop], _ p: @escaping Predicate) -> Predicate {
+        guard let map = rowMap(hops) else { return p }
+        return { r in
+            let t = map(r)
+            return t >= 0 && p(t)
+        }
+    }
+
+    /// `column OP constant` on int, money, date, enum and bool columns, read directly.
+    func columnComparison(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr) -> Predicate? {
+        var op = op, a = a, b = b
+        if case .constant = a.kind, case .field = b.kind {
+            swap(&a, &b)
+            op = op.flipped
+        }
+        guard case .field(let hops, let table, let field) = a.kind, field >= 0, case .constant(let c) = b.kind else { return nil }
+        let column = store.tables[table].columns[field]
+        func integers(_ values: [Int64], _ k: Int64) -> Predicate {
+            let n = Column.nullInt
+            switch op {
+            case .equal: return { values[$0] == k }
+            case .notEqual: return { values[$0] != k }
+            case .less: return { let v = values[$0]; return v != n && v < k }
+            case .lessEqual: return { let v = values[$0]; return v != n && v <= k }
+            case .greater: return { values[$0] > k }
+            case .greaterEqual: return { values[$0] >= k }
+            default: preconditionFailure("not a comparison")
+            }
+        }
+        func small(_ values: [Int32], _ k: Int32, null: Int32) -> Predicate {
+            switch op {
+            case .equal: return { values[$0] == k }
+            case .notEqual: return { values[$0] != k }
+            case .less: return { let v = values[$0]; return v != null && v < k }
+            case .lessEqual: return { let v = values[$0]; return v != null && v <= k }
+            case .greater: return { let v = values[$0]; return v != null && v > k }
+            case .greaterEqual: return { let v = values[$0]; return v != null && v >= k }
+            default: preconditionFailure("not a comparison")
+            }
+        }
+        let p: Predicate
+        switch (column, c) {
+        case (.int(let values), .int(let k)) where k != Column.nullInt:
+            p = integers(values, k)
+        case (.money(let values), .money(let k)) where k != Column.nullInt:
+            p = integers(values, k)
+        case (.money(let values), .int(let k)):
+            let (cents, overflow) = k.multipliedReportingOverflow(by: 100)
+            guard !overflow, cents != Column.nullInt else { return nil }
+            p = integers(values, cents)
+        case (.date(let values), .date(let k)):
+            p = small(values, k, null: Day.null)
+        case (.enumeration(let e), .enumeration(let k, _)):
+            // Codes are in declared order, so ordering comparisons work on codes too.
+            p = small(e.codes, k, null: -1)
+        default:
+            return nil
+        }
+        // Through a relationship, a null key means a null value: only != holds.
+        guard let map = rowMap(hops) else { return p }
+        let nullResult = op == .notEqual
+        return { r in
+            let t = map(r)
+            return t < 0 ? nullResult : p(t)
+        }
+    }
+
+    static func compare(_ op: BinaryOperator, _ x: Value, _ y: Value) -> Bool {
+        switch op {
+        case .equal: return Value.equal(x, y)
+        case .notEqual: return !Value.equal(x, y)
+        default:
+            guard !x.isNull, !y.isNull, let c = Value.compare(x, y) else { return false }
+            switch op {
+            case .less: return c < 0
+            case .lessEqual: return c <= 0
+            case .greater: return c > 0
+            case .greaterEqual: return c >= 0
+            default: return false
+            }
+        }
+    }
+
+    func hasPredicate(_ x: TExpr, _ mode: HasMode, _ items: [TExpr], _ negated: Bool) -> Predicate {
+        if case .field(let hops, let table, let field) = x.kind, case .list(let list) = store.tables[table].columns[field],
+           items.allSatisfy({ if case .constant = $0.kind { true } else { false } }) {
+            let wanted: [Int32?] = items.map { item in
+                if case .constant(let v) = item.kind, let t = v.text { return list.code(of: t) }
+                return nil
+            }
+            let offsets = list.offsets, codes = list.items
+            let p: Predicate = { r in
+                let lo = Int(offsets[r]), hi = Int(offsets[r + 1])
+                if lo == hi { return false }
+                func holds(_ w: Int32?) -> Bool {
+                    guard let w else { return false }
+                    for i in lo..<hi where codes[i] == w { return true }
+                    return false
+                }
+                let hit = mode == .all ? wanted.allSatisfy(holds) : wanted.contains(where: holds)
+                return hit != negated
+            }
+            return through(hops, p)
+        }
+        let f = value(x)
+        let fs = items.map(value)
+        return { r in
+            guard case .list(let values) = f(r) else { return false }
+            let targets = fs.map { $0(r).text }
+            func holds(_ t: String?) -> Bool {
+                guard let t else { return false }
+                return values.contains { foldedEqual($0, t) }
+            }
+            let hit = mode == .all ? targets.allSatisfy(holds) : targets.contains(where: holds)
+            return hit != negated
+        }
+    }
+
+    // MARK: - Arithmetic
+
+    func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType) -> Eval {
+        // Dates and durations.
+        if case .duration(let d) = b.kind {
+            let f = value(a)
+            let sign = op == .subtract ? -1 : 1
+            return { r in
+                guard case .date(let x) = f(r) else { return .null }
+                return .date(d.add(to: x, sign: sign))
+            }
+        }
+        if case .duration(let d) = a.kind {
+            let g = value(b)
+            return { r in
+                guard case .date(let x) = g(r) else { return .null }
+                return .date(d.add(to: x))
+            }
+        }
+        let f = value(a), g = value(b)
+        return { r in Self.arithmetic(op, f(r), g(r), type: type) }
+    }
+
+    static func arithmetic(_ op: BinaryOperator, _ x: Value, _ y: Value, type: ValueType) -> Value {
+        if x.isNull || y.isNull { return .null }
+        switch (x, y) {
+        case (.date(let d), .int(let n)):
+            let days = op == .subtract ? -n : n
+            guard let delta = Int32(exactly: days) else { return .null }
+            return .date(d &+ delta)
+        case (.int(let n), .date(let d)):
+            guard let delta = Int32(exactly: n) else { return .null }
+            return .date(d &+ delta)
+        case (.date(let d1), .date(let d2)):
+            return .int(Int64(d1) - Int64(d2))
+        default: break
+        }
+        if op == .divide {
+            guard let a = x.asDouble, let b = y.asDouble, b != 0 else { return .null }
+            return .decimal(a / b)
+        }
+        switch type {
+        case .int:
+            guard case .int(let a) = x, case .int(let b) = y else { return .null }
+            let (v, o): (Int64, Bool)
+            switch op {
+            case .add: (v, o) = a.addingReportingOverflow(b)
+            case .subtract: (v, o) = a.subtractingReportingOverflow(b)
+            default: (v, o) = a.multipliedReportingOverflow(by: b)
+            }
+            return o || v == Column.nullInt ? .null : .int(v)
+        case .money:
+            // Money with money adds cents; a plain number next to money counts whole currency units.
+            func cents(_ v: Value) -> Int64? {
+                switch v {
+                case .money(let c): c
+                case .int(let n): n.multipliedReportingOverflow(by: 100).overflow ? nil : n * 100
+                default: nil
+                }
+            }
+            if op == .multiply {
+                if case .money(let c) = x, case .int(let n) = y { return checkedMoney(c.multipliedReportingOverflow(by: n)) }
+                if case .int(let n) = x, case .money(let c) = y { return checkedMoney(c.multipliedReportingOverflow(by: n)) }
+                guard let a = x.asDouble, let b = y.asDouble else { return .null }
+                let v = (a * b * 100).rounded()
+                return abs(v) < 9.2e18 ? .money(Int64(v)) : .null
+            }
+            guard let a = cents(x), let b = cents(y) else { return .null }
+            return checkedMoney(op == .add ? a.addingReportingOverflow(b) : a.subtractingReportingOverflow(b))
+        default:
+            guard let a = x.asDouble, let b = y.asDouble else { return .null }
+            switch op {
+            case .add: return .decimal(a + b)
+            case .subtract: return .decimal(a - b)
+            default: return .decimal(a * b)
+            }
+        }
+    }
+
+    static func checkedMoney(_ r: (partialValue: Int64, overflow: Bool)) -> Value {
+        r.overflow || r.partialValue == Column.nullInt ? .null : .money(r.partialValue)
+    }
+
+    // MARK: - Functions
+
+    func call(_ f: Function, _ args: [TExpr]) -> Eval {
+        let a = args.map(value)
+        let fiscalStart = fiscalYearStart, today = today
+        switch f {
+        case .lower: return { r in a[0](r).text.map { .string($0.lowercased()) } ?? .null }
+        case .upper: return { r in a[0](r).text.map { .string($0.uppercased()) } ?? .null }
+        case .length:
+            return { r in
+                switch a[0](r) {
+                case .list(let l): return .int(Int64(l.count))
+                case .string(let s), .enumeration(_, let s): return .int(Int64(s.count))
+                default: return .null
+                }
+            }
+        case .contains, .starts_with, .ends_with:
+            return { r in
+                guard let s = a[0](r).text, let sub = a[1](r).text else { return .null }
+                let x = s.lowercased(), y = sub.lowercased()
+                switch f {
+                case .contains: return .bool(y.isEmpty || x.contains(y))
+                case .starts_with: return .bool(x.hasPrefix(y))
+                default: return .bool(x.hasSuffix(y))
+                }
+            }
+        case .coalesce:
+            return { r in
+                for g in a {
+                    let v = g(r)
+                    if !v.isNull { return v }
+                }
+                return .null
+            }
+        case .if:
+            let cond = predicate(args[0])
+            return { r in cond(r) ? a[1](r) : a[2](r) }
+        case .round:
+            var digits = 0
+            if args.count == 2, case .constant(.int(let d)) = args[1].kind { digits = Int(d) }
+            return { r in Self.round(a[0](r), digits: digits) }
+        case .abs:
+            return { r in
+                switch a[0](r) {
+                case .int(let v): return v == .min ? .null : .int(Swift.abs(v))
+                case .money(let v): return .money(Swift.abs(v))
+                case .decimal(let d): return .decimal(Swift.abs(d))
+                default: return .null
+                }
+            }
+        case .floor, .ceil:
+            let up = f == .ceil
+            return { r in
+                switch a[0](r) {
+                case .int(let v): return .int(v)
+                case .money(let c):
+                    let whole = c / 100 * 100
+                    if whole == c { return .money(c) }
+                    return .money(up ? (c > 0 ? whole + 100 : whole) : (c < 0 ? whole - 100 : whole))
+                case .decimal(let d):
+                    let v = up ? d.rounded(.up) : d.rounded(.down)
+                    return Swift.abs(v) < 9.2e18 ? .int(Int64(v)) : .null
+                default: return .null
+                }
+            }
+        case .year, .quarter, .month, .day, .fiscal_year, .fiscal_quarter, .days_since, .days_until:
+            return { r in
+                guard case .date(let d) = a[0](r) else { return .null }
+                switch f {
+                case .year: return .int(Int64(Day.civil(d).year))
+                case .month: return .int(Int64(Day.civil(d).month))
+                case .day: return .int(Int64(Day.civil(d).day))
+                case .quarter: return .int(Int64((Day.civil(d).month - 1) / 3 + 1))
+                case .fiscal_year: return .int(Int64(Day.fiscalYear(d, start: fiscalStart).year))
+                case .fiscal_quarter: return .int(Int64(Day.fiscalQuarter(d, start: fiscalStart)))
+                case .days_since: return .int(Int64(today) - Int64(d))
+                default: return .int(Int64(d) - Int64(today))
+                }
+            }
+        case .start_of:
+            var unit = PeriodUnit.month
+            if case .constant(.string(let u)) = args[1].kind, let p = PeriodUnit(word: u) { unit = p }
+            let u = unit
+            return { r in
+                guard case .date(let d) = a[0](r) else { return .null }
+                return .date(Day.startOf(d, u))
+            }
+        }
+    }
+
+    static func round(_ v: Value, digits: Int) -> Value {
+        switch v {
+        case .int: return v
+        case .money(let c):
+            if digits >= 2 { return v }
+            let unit: Int64 = digits == 1 ? 10 : 100
+            let q = (Swift.abs(c) + unit / 2) / unit * unit
+            return .money(c < 0 ? -q : q)
+        case .decimal(let d):
+            var scale = 1.0
+            for _ in 0..<digits { scale *= 10 }
+            return .decimal((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+        default: return .null
+        }
+    }
+}
+
+extension BinaryOperator {
+    /// The operator with its operands swapped: `5 < x` is `x > 5`.
+    var flipped: BinaryOperator {
+        switch self {
+        case .less: .greater
+        case .lessEqual: .greaterEqual
+        case .greater: .less
+        case .greaterEqual: .lessEqual
+        default: self
+        }
+    }
+}
+
+/// A `like` pattern: `%` any run, `_` one character, case-insensitive.
+struct LikePattern {
+    let pattern: [Character]
+
+    init(_ p: String) { pattern = Array(p.lowercased()) }
+
+    func matches(_ s: String) -> Bool {
+        let text = Array(s.lowercased())
+        // Iterative wildcard matching with backtracking to the last '%'.
+        var t = 0, p = 0
+        var starP = -1, starT = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "_" || pattern[p] == text[t] {
+                t += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == "%" {
+                starP = p
+                starT = t
+                p += 1
+            } else if starP >= 0 {
+                p = starP + 1
+                starT += 1
+                t = starT
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "%" { p += 1 }
+        return p == pattern.count
+    }
+}

@@ -1,0 +1,225 @@
+/// An RFC 4180 record reader over the bytes of a whole file.
+///
+/// Fields are byte ranges into the file, or into `scratch` when a quoted field had doubled
+/// quotes to undo. Tracks line numbers so that errors can name them. Quoted fields may hold
+/// commas, quotes and newlines; CRLF and LF both end records; a quote inside an unquoted
+/// field is kept as a literal character (as most CSV writers expect).
+struct CSVReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let delimiter: UInt8
+    private(set) var position: Int
+    /// The line the next record starts on.
+    private(set) var line = 1
+    /// Where the current record starts, and its first line.
+    private(set) var recordStart = 0
+    private(set) var recordLine = 1
+
+    /// Field bounds of the current record; `inScratch` fields index `scratch`.
+    var starts: [Int] = []
+    var ends: [Int] = []
+    var inScratch: [Bool] = []
+    let scratch = ByteBuffer()
+
+    init(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = 44) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        // Skip a UTF-8 byte order mark.
+        position = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
+    }
+
+    enum Problem: Error {
+        case unterminatedQuote(line: Int, offset: Int)
+        case junkAfterQuote(line: Int, offset: Int)
+    }
+
+    /// Reads the next record; false at end of input. Blank lines are skipped.
+    mutating func next() throws(Problem) -> Bool {
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        inScratch.removeAll(keepingCapacity: true)
+        scratch.clear()
+        let n = bytes.count
+        // Skip blank lines.
+        while position < n, bytes[position] == 10 || bytes[position] == 13 {
+            if bytes[position] == 10 { line += 1 }
+            position += 1
+        }
+        if position >= n { return false }
+        recordStart = position
+        recordLine = line
+        var p = position
+        while true {
+            if p < n, bytes[p] == 34 {
+                // Quoted field.
+                let openLine = line, openOffset = p
+                p += 1
+                let start = p
+                var escaped = false
+                var scratchStart = 0
+                while true {
+                    guard p < n else { throw .unterminatedQuote(line: openLine, offset: openOffset) }
+                    let c = bytes[p]
+                    if c == 34 {
+                        if p + 1 < n, bytes[p + 1] == 34 {
+                            if !escaped {
+                                escaped = true
+                                scratchStart = scratch.count
+                                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<p]))
+                            }
+                            scratch.append(34)
+                            p += 2
+                            continue
+                        }
+                        break
+                    }
+                    if c == 10 { line += 1 }
+                    if escaped { scratch.append(c) }
+                    p += 1
+                }
+                if escaped {
+                    starts.append(scratchStart)
+                    ends.append(scratch.count)
+                    inScratch.append(true)
+                } else {
+                    starts.append(start)
+                    ends.append(p)
+                    inScratch.append(false)
+                }
+                p += 1  // closing quote
+                if p < n, bytes[p] != delimiter, bytes[p] != 10, bytes[p] != 13 {
+                    throw .junkAfterQuote(line: line, offset: p)
+                }
+            } else {
+                let start = p
+                while p < n {
+                    let c = bytes[p]
+                    if c == delimiter || c == 10 || c == 13 { break }
+                    p += 1
+                }
+                starts.append(start)
+                ends.append(p)
+                inScratch.append(false)
+            }
+            if p < n, bytes[p] == delimiter {
+                p += 1
+                continue
+            }
+            // End of record.
+            if p < n, bytes[p] == 13 { p += 1 }
+            if p < n, bytes[p] == 10 {
+                p += 1
+                line += 1
+            }
+            position = p
+            return true
+        }
+    }
+
+    var fieldCount: Int { starts.count }
+
+    /// The bytes of field `i` of the current record; valid until the next call to `next()`.
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        if inScratch[i] {
+            return scratch.slice(starts[i]..<ends[i])
+        }
+        return UnsafeBufferPointer(rebasing: bytes[starts[i]..<ends[i]])
+    }
+
+    /// The 1-based character column of field `i` (for messages only).
+    func column(ofField i: Int) -> Int {
+        let offset = inScratch[i] ? recordStart : starts[i]
+        return Self.column(of: offset, in: bytes)
+    }
+
+    static func column(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var lineStart = min(offset, bytes.count)
+        while lineStart > 0, bytes[lineStart - 1] != 10 { lineStart -= 1 }
+        var col = 1
+        var i = lineStart
+        while i < offset, i < bytes.count {
+            if bytes[i] & 0xC0 != 0x80 { col += 1 }
+            i += 1
+        }
+        return col - (offset > lineStart && bytes[offset - 1] == 34 ? 1 : 0)
+    }
+}
+
+/// Checks that `bytes` is UTF-8; returns the offset of the first bad byte.
+func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        // ASCII fast path, eight bytes at a time.
+        if i + 8 <= n, let base = bytes.baseAddress {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
+        }
+        let c = bytes[i]
+        if c < 0x80 {
+            i += 1
+            continue
+        }
+        var need = 0
+        var minScalar: UInt32 = 0
+        var scalar: UInt32 = 0
+        if c & 0xE0 == 0xC0 { need = 1; minScalar = 0x80; scalar = UInt32(c & 0x1F) }
+        else if c & 0xF0 == 0xE0 { need = 2; minScalar = 0x800; scalar = UInt32(c & 0x0F) }
+        else if c & 0xF8 == 0xF0 { need = 3; minScalar = 0x10000; scalar = UInt32(c & 0x07) }
+        else { return i }
+        guard i + need < n else { return i }
+        for k in 1...need {
+            let cc = bytes[i + k]
+            guard cc & 0xC0 == 0x80 else { return i }
+            scalar = scalar << 6 | UInt32(cc & 0x3F)
+        }
+        if scalar < minScalar || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar <= 0xDFFF) { return i }
+        i += need + 1
+    }
+    return nil
+}
+
+/// A growable byte buffer whose contents stay put between `clear()` calls once the writer
+/// has finished, so that readers can hold `UnsafeBufferPointer`s into it.
+final class ByteBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    func clear() { count = 0 }
+
+    func append(_ c: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = c
+        count += 1
+    }
+
+    func append(contentsOf b: UnsafeBufferPointer<UInt8>) {
+        if count + b.count > capacity { grow(count + b.count) }
+        if let src = b.baseAddress { (base + count).update(from: src, count: b.count) }
+        count += b.count
+    }
+
+    func slice(_ r: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)
+    }
+
+    private func grow(_ needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        nb.update(from: base, count: count)
+        base.deallocate()
+        base = nb
+        capacity = c
+    }
+}

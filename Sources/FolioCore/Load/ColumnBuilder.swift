@@ -1,0 +1,195 @@
+/// Builds one typed column, a row at a time: `stage` converts a cell and remembers it (or
+/// says what is wrong with it), `commit` appends what was staged. Staging every cell of a
+/// row before committing any lets a lenient load skip a bad row without undoing anything.
+final class ColumnBuilder {
+    let field: FieldDef
+    /// Which cell of a record feeds this column; nil when the file has no such column.
+    var source: Int?
+
+    private var ints: [Int64] = []
+    private var doubles: [Double] = []
+    private var days: [Int32] = []
+    private var bools: [Int8] = []
+    private var codes: [Int32] = []
+    private(set) var strings = StringColumn()
+    private var list = ListColumn()
+    private var domain: EnumDomain
+    /// Spellings already seen in the data, exactly as written, with their codes.
+    private var spellings: [([UInt8], Int32)] = []
+    private var normalizedLabels: [[UInt8]]
+
+    private var stagedInt: Int64 = 0
+    private var stagedDouble: Double = 0
+    private var stagedBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private var stagedItems: [UnsafeBufferPointer<UInt8>] = []
+    private var stagedNewLabel = false
+
+    init(field: FieldDef, entity: String) {
+        self.field = field
+        domain = EnumDomain(name: "\(entity).\(field.name)", declared: field.enumValues)
+        normalizedLabels = field.enumValues.map { Array($0.utf8.map(EnumDomain.normalizeByte)) }
+    }
+
+    func reserve(_ n: Int) {
+        switch field.type {
+        case .int, .money: ints.reserveCapacity(n)
+        case .decimal: doubles.reserveCapacity(n)
+        case .date: days.reserveCapacity(n)
+        case .bool: bools.reserveCapacity(n)
+        case .enumeration: codes.reserveCapacity(n)
+        case .string: strings.offsets.reserveCapacity(n + 1)
+        case .stringList: list.offsets.reserveCapacity(n + 1)
+        }
+    }
+
+    /// Converts `cell`; returns a description of the problem when it does not fit the type.
+    func stage(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        let cell = field.type == .string ? raw : CellParse.trimmed(raw)
+        if cell.isEmpty {
+            stageNull()
+            return nil
+        }
+        switch field.type {
+        case .string:
+            stagedBytes = cell
+        case .int:
+            guard let v = CellParse.int(cell) else { return "expected a whole number for '\(field.name)', found \(CellParse.quote(cell))" }
+            stagedInt = v
+        case .money:
+            guard let v = CellParse.money(cell) else { return "expected an amount of money for '\(field.name)', found \(CellParse.quote(cell))" }
+            stagedInt = v
+        case .decimal:
+            guard let v = CellParse.decimal(cell) else { return "expected a number for '\(field.name)', found \(CellParse.quote(cell))" }
+            stagedDouble = v
+        case .date:
+            guard let v = CellParse.date(cell) else { return "expected a date (YYYY-MM-DD) for '\(field.name)', found \(CellParse.quote(cell))" }
+            stagedInt = Int64(v)
+        case .bool:
+            guard let v = CellParse.bool(cell) else { return "expected true/false/yes/no/1/0 for '\(field.name)', found \(CellParse.quote(cell))" }
+            stagedInt = v ? 1 : 0
+        case .enumeration:
+            stageEnum(cell)
+        case .stringList:
+            stagedItems.removeAll(keepingCapacity: true)
+            var start = 0
+            for i in 0...cell.count where i == cell.count || cell[i] == 59 {
+                let item = CellParse.trimmed(UnsafeBufferPointer(rebasing: cell[start..<i]))
+                if !item.isEmpty { stagedItems.append(item) }
+                start = i + 1
+            }
+        }
+        return nil
+    }
+
+    /// Stages a list given as separate items (a JSON array).
+    func stageItems(_ items: [UnsafeBufferPointer<UInt8>]) {
+        stagedItems.removeAll(keepingCapacity: true)
+        for item in items {
+            let t = CellParse.trimmed(item)
+            if !t.isEmpty { stagedItems.append(t) }
+        }
+    }
+
+    /// The staged bytes of a string column (the id, for duplicate checks).
+    var stagedID: UnsafeBufferPointer<UInt8> { stagedBytes }
+
+    func stageNull() {
+        stagedBytes = UnsafeBufferPointer(start: nil, count: 0)
+        stagedItems.removeAll(keepingCapacity: true)
+        stagedNewLabel = false
+        switch field.type {
+        case .int, .money: stagedInt = Column.nullInt
+        case .date: stagedInt = Int64(Day.null)
+        case .decimal: stagedDouble = .nan
+        case .bool, .enumeration: stagedInt = -1
+        case .string, .stringList: break
+        }
+    }
+
+    private func stageEnum(_ cell: UnsafeBufferPointer<UInt8>) {
+        stagedNewLabel = false
+        for (spelling, code) in spellings where spelling.count == cell.count {
+            if spelling.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) {
+                stagedInt = Int64(code)
+                return
+            }
+        }
+        let normalized = cell.map(EnumDomain.normalizeByte)
+        if let i = normalizedLabels.firstIndex(of: normalized) {
+            spellings.append((Array(cell), Int32(i)))
+            stagedInt = Int64(i)
+            return
+        }
+        stagedNewLabel = true
+        stagedBytes = cell
+    }
+
+    func commit() {
+        switch field.type {
+        case .string: strings.append(stagedBytes)
+        case .int, .money: ints.append(stagedInt)
+        case .decimal: doubles.append(stagedDouble)
+        case .date: days.append(Int32(truncatingIfNeeded: stagedInt))
+        case .bool: bools.append(Int8(truncatingIfNeeded: stagedInt))
+        case .enumeration:
+            if stagedNewLabel {
+                // A custom picklist value: kept, sorted after the declared ones in order of first appearance.
+                let code = Int32(domain.labels.count)
+                domain.labels.append(String(decoding: stagedBytes, as: UTF8.self))
+                normalizedLabels.append(stagedBytes.map(EnumDomain.normalizeByte))
+                spellings.append((Array(stagedBytes), code))
+                codes.append(code)
+                stagedNewLabel = false
+            } else {
+                codes.append(Int32(truncatingIfNeeded: stagedInt))
+            }
+        case .stringList:
+            for item in stagedItems { list.items.append(listCode(item)) }
+            list.offsets.append(Int32(list.items.count))
+        }
+    }
+
+    private var listSpellings: [[UInt8]: Int32] = [:]
+
+    private func listCode(_ item: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let key = Array(item)
+        if let c = listSpellings[key] { return c }
+        let c = Int32(list.dictionary.count)
+        list.dictionary.append(String(decoding: item, as: UTF8.self))
+        listSpellings[key] = c
+        return c
+    }
+
+    var count: Int {
+        switch field.type {
+        case .string: strings.count
+        case .int, .money: ints.count
+        case .decimal: doubles.count
+        case .date: days.count
+        case .bool: bools.count
+        case .enumeration: codes.count
+        case .stringList: list.offsets.count - 1
+        }
+    }
+
+    func finish() -> Column {
+        switch field.type {
+        case .string: .string(strings)
+        case .int: .int(ints)
+        case .money: .money(ints)
+        case .decimal: .decimal(doubles)
+        case .date: .date(days)
+        case .bool: .bool(bools)
+        case .enumeration:
+            {
+                var e = EnumColumn(domain: domain)
+                e.codes = codes
+                return .enumeration(e)
+            }()
+        case .stringList: .list(list)
+        }
+    }
+
+    /// Replaces the string column (used when dangling keys become null).
+    func replaceStrings(_ s: StringColumn) { strings = s }
+}

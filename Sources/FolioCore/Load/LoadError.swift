@@ -1,0 +1,62 @@
+/// A problem in a data file, located by file, line and column (1-based; column counts characters).
+public struct LoadError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+    /// The kind, for `--lenient` summaries ("bad date", "dangling key", …).
+    public var kind: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, kind: String, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        return "\(place): error: \(message)"
+    }
+}
+
+/// What a lenient load skipped: counts per kind, with the first example of each.
+public struct SkipReport: Sendable {
+    public var counts: [String: Int] = [:]
+    public var examples: [String: LoadError] = [:]
+    public var order: [String] = []
+
+    public init() {}
+
+    public var total: Int { counts.values.reduce(0, +) }
+
+    public mutating func add(_ e: LoadError) {
+        let key = e.kind
+        if counts[key] == nil {
+            order.append(key)
+            examples[key] = e
+        }
+        counts[key, default: 0] += 1
+    }
+
+    public mutating func merge(_ other: SkipReport) {
+        for k in other.order {
+            if counts[k] == nil {
+                order.append(k)
+                examples[k] = other.examples[k]
+            }
+            counts[k, default: 0] += other.counts[k] ?? 0
+        }
+    }
+
+    /// `skipped 3 rows: 2 bad date (first: accounts.csv:4:…), 1 dangling key (…)`.
+    public var summary: String {
+        let parts = order.map { k in
+            "\(counts[k] ?? 0) \(k) (first: \(examples[k].map { $0.description } ?? ""))"
+        }
+        return "skipped \(total) row\(total == 1 ? "" : "s"): " + parts.joined(separator: "; ")
+    }
+}

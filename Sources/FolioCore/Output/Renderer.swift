@@ -1,0 +1,206 @@
+/// Output formats of SPEC §5.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, csv, tsv, json, jsonl, markdown
+}
+
+public struct RenderOptions: Sendable {
+    public var format: OutputFormat
+    public var color: Bool
+    /// Elide the middle of results longer than this (tables only); nil shows every row.
+    public var maxRows: Int?
+    /// Milliseconds to show in the table footer; nil shows the row count alone.
+    public var milliseconds: Double?
+
+    public init(format: OutputFormat, color: Bool = false, maxRows: Int? = nil, milliseconds: Double? = nil) {
+        self.format = format
+        self.color = color
+        self.maxRows = maxRows
+        self.milliseconds = milliseconds
+    }
+}
+
+/// Turns a ``Frame`` into text in one of the output formats.
+public enum Renderer {
+    public static func render(_ frame: Frame, _ options: RenderOptions) -> String {
+        switch options.format {
+        case .csv: return delimited(frame, separator: ",")
+        case .tsv: return delimited(frame, separator: "\t")
+        case .json: return json(frame, lines: false)
+        case .jsonl: return json(frame, lines: true)
+        case .markdown: return markdown(frame)
+        case .table: return table(frame, options)
+        }
+    }
+
+    static func isNumeric(_ t: ValueType) -> Bool {
+        switch t {
+        case .int, .money, .decimal: true
+        default: false
+        }
+    }
+
+    // MARK: - CSV and TSV
+
+    static func delimited(_ frame: Frame, separator: Character) -> String {
+        var out = ""
+        func cell(_ s: String) -> String {
+            if separator == "\t" {
+                // TSV has no quoting: tabs and line breaks inside a value become spaces.
+                return String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            }
+            if s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        }
+        out += frame.columns.map { cell($0.name) }.joined(separator: String(separator)) + "\n"
+        for r in 0..<frame.rowCount {
+            out += frame.values.indices.map { cell(ValueFormat.plain(frame[r, $0])) }.joined(separator: String(separator)) + "\n"
+        }
+        return out
+    }
+
+    // MARK: - JSON
+
+    static func json(_ frame: Frame, lines: Bool) -> String {
+        let keys = frame.columns.map { jsonString($0.name) }
+        var rows: [String] = []
+        rows.reserveCapacity(frame.rowCount)
+        for r in 0..<frame.rowCount {
+            var parts: [String] = []
+            for c in frame.values.indices { parts.append(keys[c] + ":" + jsonValue(frame[r, c])) }
+            rows.append("{" + parts.joined(separator: ",") + "}")
+        }
+        if lines { return rows.map { $0 + "\n" }.joined() }
+        if rows.isEmpty { return "[]\n" }
+        return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func jsonValue(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int, .money: return ValueFormat.plain(v)
+        case .decimal(let d): return d.isFinite ? ValueFormat.plain(v) : "null"
+        case .date, .string, .enumeration: return jsonString(ValueFormat.plain(v))
+        case .list(let items): return "[" + items.map(jsonString).joined(separator: ",") + "]"
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: - Markdown
+
+    static func markdown(_ frame: Frame) -> String {
+        func cell(_ s: String) -> String {
+            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+        }
+        var out = "| " + frame.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
+        out += "|" + frame.columns.map { isNumeric($0.type) ? " ---: |" : " --- |" }.joined() + "\n"
+        for r in 0..<frame.rowCount {
+            out += "| " + frame.values.indices.map { c -> String in
+                let v = frame[r, c]
+                return v.isNull ? "" : cell(ValueFormat.human(v))
+            }.joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    // MARK: - Table
+
+    static func table(_ frame: Frame, _ options: RenderOptions) -> String {
+        let n = frame.rowCount
+        // Which rows to show: all, or the first and last when eliding.
+        var shown: [Int?] = Array(0..<n)
+        if let maxRows = options.maxRows, n > maxRows, maxRows >= 2 {
+            let head = (maxRows + 1) / 2, tail = maxRows / 2
+            shown = Array(0..<head) + [nil] + Array((n - tail)..<n)
+        }
+        let headers = frame.columns.map(\.name)
+        var cells: [[String]] = []
+        var nulls: [[Bool]] = []
+        for r in shown {
+            guard let r else {
+                cells.append([])
+                nulls.append([])
+                continue
+            }
+            let row = frame.values.indices.map { c -> String in
+                ValueFormat.human(frame[r, c]).replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
+            }
+            cells.append(row)
+            nulls.append(frame.values.indices.map { frame[r, $0].isNull })
+        }
+        var widths = headers.map(ValueFormat.width)
+        for row in cells where !row.isEmpty {
+            for (c, s) in row.enumerated() { widths[c] = max(widths[c], ValueFormat.width(s)) }
+        }
+        let numeric = frame.columns.map { isNumeric($0.type) }
+        let paint = Paint(enabled: options.color)
+        func line(_ l: String, _ m: String, _ r: String) -> String {
+            l + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: m) + r + "\n"
+        }
+        func pad(_ s: String, _ w: Int, right: Bool) -> String {
+            let fill = String(repeating: " ", count: max(0, w - ValueFormat.width(s)))
+            return right ? fill + s : s + fill
+        }
+        var out = ""
+        if !headers.isEmpty {
+            out += line("┌", "┬", "┐")
+            out += "│" + headers.enumerated().map { " " + paint.bold(pad($1, widths[$0], right: false)) + " " }.joined(separator: "│") + "│\n"
+            out += line("├", "┼", "┤")
+            for (i, row) in cells.enumerated() {
+                if row.isEmpty {
+                    let hidden = n - (shown.count - 1)
+                    let text = "… \(ValueFormat.group(String(hidden))) more rows …"
+                    let inner = widths.reduce(0, +) + 3 * widths.count - 1
+                    out += "│" + paint.dim(pad(" " + text, inner, right: false)) + "│\n"
+                    continue
+                }
+                out += "│" + row.enumerated().map { c, s -> String in
+                    var text = pad(s, widths[c], right: numeric[c])
+                    if nulls[i][c] { text = paint.dim(text) } else if numeric[c], s.hasPrefix("-") { text = paint.red(text) }
+                    return " " + text + " "
+                }.joined(separator: "│") + "│\n"
+            }
+            out += line("└", "┴", "┘")
+        }
+        var footer = "\(ValueFormat.group(String(n))) row\(n == 1 ? "" : "s")"
+        if let ms = options.milliseconds { footer += " (\(formatMilliseconds(ms)) ms)" }
+        out += paint.dim(footer) + "\n"
+        return out
+    }
+
+    public static func formatMilliseconds(_ ms: Double) -> String {
+        let micros = Int64((ms * 1000).rounded())
+        let frac = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+}
+
+/// ANSI styling, or nothing when colour is off.
+struct Paint {
+    let enabled: Bool
+    func bold(_ s: String) -> String { enabled ? "\u{1B}[1m" + s + "\u{1B}[0m" : s }
+    func dim(_ s: String) -> String { enabled ? "\u{1B}[2m" + s + "\u{1B}[0m" : s }
+    func red(_ s: String) -> String { enabled ? "\u{1B}[31m" + s + "\u{1B}[0m" : s }
+}

@@ -1,0 +1,89 @@
+/// How values print: plain (CSV, TSV, JSON) or for people (tables, with thousands grouped).
+enum ValueFormat {
+    /// Plain text: ISO dates, plain numbers, money with at most two decimals, lists `;`-joined, null empty.
+    static func plain(_ v: Value) -> String {
+        switch v {
+        case .null: ""
+        case .bool(let b): b ? "true" : "false"
+        case .int(let n): String(n)
+        case .money(let c): money(c, grouped: false)
+        case .decimal(let d): decimal(d, grouped: false)
+        case .date(let d): Day.format(d)
+        case .string(let s): s
+        case .enumeration(_, let l): l
+        case .list(let items): items.joined(separator: ";")
+        }
+    }
+
+    /// For tables: thousands grouped, decimals to at most four places.
+    static func human(_ v: Value) -> String {
+        switch v {
+        case .null: "null"
+        case .int(let n): group(String(n))
+        case .money(let c): money(c, grouped: true)
+        case .decimal(let d): decimal(d, grouped: true)
+        default: plain(v)
+        }
+    }
+
+    /// `1250000` / `1250000.50`; grouped `1,250,000.50`.
+    static func money(_ cents: Int64, grouped: Bool) -> String {
+        let negative = cents < 0
+        let magnitude = cents.magnitude
+        let whole = String(magnitude / 100)
+        let frac = magnitude % 100
+        var s = grouped ? group(whole) : whole
+        if frac != 0 { s += "." + (frac < 10 ? "0" : "") + String(frac) }
+        return negative ? "-" + s : s
+    }
+
+    static func decimal(_ d: Double, grouped: Bool) -> String {
+        guard d.isFinite else { return d.isNaN ? "" : (d > 0 ? "inf" : "-inf") }
+        if !grouped {
+            if d == d.rounded(), Swift.abs(d) < 1e15 { return String(Int64(d)) }
+            return String(d)
+        }
+        let rounded = (d * 10_000).rounded() / 10_000
+        guard Swift.abs(rounded) < 1e15 else { return String(d) }
+        let negative = rounded < 0
+        let scaled = Int64((Swift.abs(rounded) * 10_000).rounded())
+        var s = group(String(scaled / 10_000))
+        var frac = String(scaled % 10_000)
+        if frac != "0" {
+            frac = String(repeating: "0", count: 4 - frac.count) + frac
+            while frac.hasSuffix("0") { frac.removeLast() }
+            s += "." + frac
+        }
+        return negative && scaled != 0 ? "-" + s : s
+    }
+
+    static func group(_ digits: String) -> String {
+        var chars = Array(digits)
+        var sign = ""
+        if chars.first == "-" {
+            sign = "-"
+            chars.removeFirst()
+        }
+        guard chars.count > 3 else { return sign + String(chars) }
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            if i > 0, (chars.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return sign + out
+    }
+
+    /// Terminal columns a string takes: wide East Asian characters count two.
+    static func width(_ s: String) -> Int {
+        var w = 0
+        for ch in s {
+            guard let scalar = ch.unicodeScalars.first else { continue }
+            let v = scalar.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            w += wide ? 2 : 1
+        }
+        return w
+    }
+}

@@ -1,0 +1,77 @@
+/// The five entities of SPEC §2, declared once.
+extension Schema {
+    public static let regions = ["AMER", "EMEA", "APAC", "LATAM"]
+
+    public static let standard = Schema(entities: [
+        EntityDef(name: "managers", fields: [
+            FieldDef("id", .string),
+            FieldDef("name", .string),
+            FieldDef("email", .string),
+            FieldDef("role", .enumeration, values: ["strategic", "key", "technical", "sales", "customer_success", "global"]),
+            FieldDef("level", .enumeration, values: ["junior", "mid", "senior"]),
+            FieldDef("region", .enumeration, values: regions),
+            FieldDef("lead_id", .string, reference: Reference(target: "managers", name: "lead", inverse: "team")),
+            FieldDef("quota", .money),
+        ]),
+        EntityDef(name: "accounts", fields: [
+            FieldDef("id", .string),
+            FieldDef("name", .string),
+            FieldDef("parent_id", .string, reference: Reference(target: "accounts", name: "parent", inverse: "children")),
+            FieldDef("owner_id", .string, reference: Reference(target: "managers", name: "owner", inverse: "accounts")),
+            FieldDef("industry", .enumeration, values: [
+                "technology", "manufacturing", "professional_services", "retail", "financial_services",
+                "healthcare", "telecom", "consumer_goods", "pharma", "public_sector",
+            ]),
+            FieldDef("tier", .enumeration, values: ["strategic", "key", "growth", "standard"]),
+            FieldDef("region", .enumeration, values: regions),
+            FieldDef("country", .string),
+            FieldDef("status", .enumeration, values: ["active", "churned", "prospect"]),
+            FieldDef("employees", .int),
+            FieldDef("arr", .money),
+            FieldDef("health", .int),
+            FieldDef("nps", .int),
+            FieldDef("products", .stringList),
+            FieldDef("seats", .int),
+            FieldDef("seats_used", .int),
+            FieldDef("customer_since", .date),
+            FieldDef("renewal_date", .date),
+        ]),
+        EntityDef(name: "contacts", fields: [
+            FieldDef("id", .string),
+            FieldDef("name", .string),
+            FieldDef("title", .string),
+            FieldDef("email", .string),
+            FieldDef("phone", .string),
+            FieldDef("account_id", .string, reference: Reference(target: "accounts", name: "account", inverse: "contacts")),
+            FieldDef("role", .enumeration, values: ["decision_maker", "champion", "influencer", "user", "blocker"]),
+            FieldDef("is_primary", .bool),
+            FieldDef("last_contacted", .date),
+        ]),
+        EntityDef(name: "opportunities", fields: [
+            FieldDef("id", .string),
+            FieldDef("name", .string),
+            FieldDef("product", .string),
+            FieldDef("next_step", .string),
+            FieldDef("account_id", .string, reference: Reference(target: "accounts", name: "account", inverse: "opportunities")),
+            FieldDef("owner_id", .string, reference: Reference(target: "managers", name: "owner", inverse: "opportunities")),
+            FieldDef("type", .enumeration, values: ["new_business", "upsell", "cross_sell", "renewal"]),
+            FieldDef("stage", .enumeration, values: [
+                "prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost",
+            ]),
+            FieldDef("amount", .money),
+            FieldDef("probability", .int),
+            FieldDef("created", .date),
+            FieldDef("close_date", .date),
+        ]),
+        EntityDef(name: "activities", fields: [
+            FieldDef("id", .string),
+            FieldDef("subject", .string),
+            FieldDef("account_id", .string, reference: Reference(target: "accounts", name: "account", inverse: "activities")),
+            FieldDef("contact_id", .string, reference: Reference(target: "contacts", name: "contact", inverse: "activities")),
+            FieldDef("owner_id", .string, reference: Reference(target: "managers", name: "owner", inverse: "activities")),
+            FieldDef("kind", .enumeration, values: ["call", "email", "meeting", "qbr", "note"]),
+            FieldDef("date", .date),
+            FieldDef("outcome", .enumeration, values: ["positive", "neutral", "negative"]),
+        ]),
+    ])
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A folio session: the loaded store, `today`, parameters and named queries, and the loop
+/// that takes script text through parse → check → execute.
+///
+/// ```
+/// let session = Session(store: store, today: Day.parse("2026-06-15") ?? 0)
+/// for outcome in session.run("accounts | where health < 50 | count") { … }
+/// ```
+public final class Session {
+    public let store: Store
+    public var today: Int32
+    public var fiscalYearStart: Int
+    public var parameters: [String: Literal] = [:]
+    /// Named queries (`let`), expanded to an entity source when defined.
+    public private(set) var namedQueries: [String: Pipeline] = [:]
+    /// Source text of each named query, for `.queries`.
+    public private(set) var namedQueryText: [String: String] = [:]
+
+    public init(store: Store, today: Int32, fiscalYearStart: Int? = nil) {
+        self.store = store
+        self.today = today
+        self.fiscalYearStart = fiscalYearStart ?? store.fiscalYearStart
+    }
+
+    public enum Outcome {
+        case result(Frame, milliseconds: Double)
+        case defined(String, milliseconds: Double)
+        case explained(String, milliseconds: Double)
+        /// A rendered error (diagnostic with source line and caret).
+        case error(String)
+    }
+
+    var checkContext: Checker.Context {
+        Checker.Context(store: store, today: today, fiscalYearStart: fiscalYearStart, parameters: parameters, namedQueries: namedQueries)
+    }
+
+    /// Runs every statement of `text`. Syntax errors anywhere stop the whole text before it
+    /// runs (all of them are reported); otherwise statements run in order until one fails.
+    public func run(_ text: String, origin: String = "query") -> [Outcome] {
+        let (script, syntaxErrors) = Parser.parse(text)
+        if !syntaxErrors.isEmpty {
+            return syntaxErrors.map { .error(DiagnosticRenderer.render($0, source: text, origin: origin)) }
+        }
+        var outcomes: [Outcome] = []
+        for statement in script.statements {
+            let started = DispatchTime.now().uptimeNanoseconds
+            func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+            do throws(Diagnostic) {
+                switch statement.kind {
+                case .query(let pipeline):
+                    let checked = try Checker(checkContext).check(pipeline)
+                    let frame = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart).run(checked)
+                    outcomes.append(.result(frame, milliseconds: elapsed()))
+                case .define(let name, let pipeline):
+                    if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
+                    let checker = Checker(checkContext)
+                    _ = try checker.check(pipeline)
+                    let key = namedQueries.keys.first { $0.caseInsensitiveEquals(name.text) } ?? name.text
+                    namedQueries[key] = checker.expand(pipeline)
+                    let bytes = Array(text.utf8)
+                    namedQueryText[key] = String(decoding: bytes[statement.span.clamped(to: 0..<bytes.count)], as: UTF8.self)
+                    outcomes.append(.defined(key, milliseconds: elapsed()))
+                case .explain(let pipeline, _):
+                    throw Diagnostic(statement.span.lowerBound..<pipeline.span.lowerBound, Messages.notSupportedYet("explain"))
+                }
+            } catch {
+                outcomes.append(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
+                return outcomes
+            }
+        }
+        return outcomes
+    }
+
+    /// Reads a `--param` value as a literal: a number (with k/m/b), a date, true/false, else a string.
+    public static func parameterLiteral(_ text: String) -> Literal {
+        let tokens = Lexer.tokenize(text)
+        if tokens.count == 2 {
+            let t = tokens[0]
+            var p = Parser(text)
+            switch t.kind {
+            case .number:
+                if let l = try? p.numberLiteral(t) { return l }
+            case .date:
+                if let d = Day.parse(text.trimmingCharacters(in: .whitespaces)) { return .date(d) }
+            case .identifier:
+                let w = text.trimmingCharacters(in: .whitespaces).lowercased()
+                if w == "true" || w == "false" { return .bool(w == "true") }
+            default:
+                break
+            }
+        }
+        if tokens.count == 3, tokens[0].kind == .minus, tokens[1].kind == .number {
+            var p = Parser(text)
+            if let l = try? p.numberLiteral(tokens[1]) {
+                switch l {
+                case .int(let v): return .int(-v)
+                case .decimal(let d): return .decimal(-d)
+                default: break
+                }
+            }
+        }
+        return .string(text)
+    }
+}

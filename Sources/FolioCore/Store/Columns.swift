@@ -1,0 +1,137 @@
+/// Typed columns of the in-memory store. Nulls are sentinels: `Int64.min` (int, money),
+/// NaN (decimal), `Day.null` (date), -1 (bool, enum codes), an empty string (strings and
+/// lists: an empty cell is null, SPEC §3).
+public enum Column: Sendable {
+    case int([Int64])
+    /// Cents.
+    case money([Int64])
+    case decimal([Double])
+    case date([Int32])
+    /// 0 false, 1 true, -1 null.
+    case bool([Int8])
+    case enumeration(EnumColumn)
+    case string(StringColumn)
+    case list(ListColumn)
+
+    public static let nullInt: Int64 = .min
+}
+
+/// Strings in one byte arena: row `i` is `bytes[offsets[i] ..< offsets[i + 1]]`.
+public struct StringColumn: Sendable {
+    public var bytes: [UInt8] = []
+    public var offsets: [Int] = [0]
+
+    public init() {}
+
+    public var count: Int { offsets.count - 1 }
+
+    @inlinable
+    public func isNull(_ row: Int) -> Bool { offsets[row] == offsets[row + 1] }
+
+    @inlinable
+    public func range(_ row: Int) -> Range<Int> { offsets[row]..<offsets[row + 1] }
+
+    public func string(_ row: Int) -> String {
+        let r = range(row)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+    }
+
+    @inlinable
+    public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: b)
+        offsets.append(bytes.count)
+    }
+
+    public mutating func append(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        offsets.append(bytes.count)
+    }
+
+    @inlinable
+    public mutating func appendNull() { offsets.append(bytes.count) }
+
+    public mutating func removeLast() {
+        offsets.removeLast()
+        bytes.removeSubrange((offsets[offsets.count - 1])...)
+    }
+}
+
+/// A picklist column: codes into `labels`, declared values first, then values first seen in the data.
+public struct EnumColumn: Sendable {
+    public var codes: [Int32] = []
+    public var domain: EnumDomain
+
+    public init(domain: EnumDomain) { self.domain = domain }
+}
+
+/// The values of one picklist, in sort order.
+public struct EnumDomain: Sendable, Hashable {
+    /// `accounts.region`: identifies the domain in messages and type checks.
+    public var name: String
+    public var labels: [String]
+    public var declaredCount: Int
+
+    public init(name: String, declared: [String]) {
+        self.name = name
+        self.labels = declared
+        self.declaredCount = declared.count
+    }
+
+    /// The code of a label, matched as the loader matches: case-insensitive, with spaces,
+    /// dashes and underscores alike (`Closed Won` → `closed_won`).
+    public func code(of label: String) -> Int32? {
+        let key = EnumDomain.normalize(label)
+        for (i, l) in labels.enumerated() where EnumDomain.normalize(l) == key { return Int32(i) }
+        return nil
+    }
+
+    public static func normalize(_ s: String) -> String {
+        String(decoding: s.utf8.map(normalizeByte), as: UTF8.self)
+    }
+
+    @inlinable
+    public static func normalizeByte(_ c: UInt8) -> UInt8 {
+        if c == 32 || c == 45 { return 95 }
+        return asciiLower(c)
+    }
+}
+
+/// A multi-select column: row `i` holds `items[offsets[i] ..< offsets[i + 1]]`, codes into `dictionary`.
+public struct ListColumn: Sendable {
+    public var offsets: [Int32] = [0]
+    public var items: [Int32] = []
+    public var dictionary: [String] = []
+
+    public init() {}
+
+    public func values(_ row: Int) -> [String] {
+        (Int(offsets[row])..<Int(offsets[row + 1])).map { dictionary[Int(items[$0])] }
+    }
+
+    public func code(of value: String) -> Int32? {
+        let folded = value.lowercased()
+        for (i, v) in dictionary.enumerated() where v.lowercased() == folded { return Int32(i) }
+        return nil
+    }
+}
+
+/// Compressed sparse rows: the children of parent `p` are `rows[offsets[p] ..< offsets[p + 1]]`.
+public struct CSR: Sendable {
+    public var offsets: [Int32]
+    public var rows: [Int32]
+
+    /// Groups child rows by the parent row each points at (-1 = none), keeping child order.
+    public init(links: [Int32], parentCount: Int) {
+        var counts = [Int32](repeating: 0, count: parentCount + 1)
+        for p in links where p >= 0 { counts[Int(p) + 1] += 1 }
+        for i in 0..<parentCount { counts[i + 1] += counts[i] }
+        var next = counts
+        var rows = [Int32](repeating: 0, count: Int(counts[parentCount]))
+        for (child, p) in links.enumerated() where p >= 0 {
+            rows[Int(next[Int(p)])] = Int32(child)
+            next[Int(p)] += 1
+        }
+        self.offsets = counts
+        self.rows = rows
+    }
+}

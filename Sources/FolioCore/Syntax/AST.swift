@@ -1,0 +1,137 @@
+/// The syntax tree: what the parser read, with a byte span on every node. Names are not
+/// resolved here; the checker does that.
+public struct Script: Sendable {
+    public var statements: [Statement]
+}
+
+public struct Statement: Sendable {
+    public enum Kind: Sendable {
+        case query(Pipeline)
+        /// `let NAME = pipeline`
+        case define(name: Name, Pipeline)
+        /// `explain [analyze] pipeline`
+        case explain(Pipeline, analyze: Bool)
+    }
+
+    public var kind: Kind
+    public var span: Range<Int>
+}
+
+public struct Name: Sendable, Equatable {
+    public var text: String
+    public var span: Range<Int>
+}
+
+public struct Pipeline: Sendable {
+    public var source: Name
+    public var stages: [Stage]
+    public var span: Range<Int>
+}
+
+public struct Stage: Sendable {
+    public enum Kind: Sendable {
+        case `where`(Expr)
+        case select([SelectItem])
+        case sort([SortKey])
+        case limit(Expr, offset: Expr?)
+        case top(Expr, by: Expr, descending: Bool, per: Expr?)
+        case groupBy([SelectItem], aggregate: [SelectItem]?)
+        case distinct([SelectItem])
+        case count
+        case chart(Expr, by: Expr?)
+    }
+
+    public var kind: Kind
+    /// The stage's keyword(s), for messages about the stage as a whole.
+    public var keywordSpan: Range<Int>
+    public var span: Range<Int>
+
+    public var name: String {
+        switch kind {
+        case .where: "where"
+        case .select: "select"
+        case .sort: "sort"
+        case .limit: "limit"
+        case .top: "top"
+        case .groupBy: "group by"
+        case .distinct: "distinct"
+        case .count: "count"
+        case .chart: "chart"
+        }
+    }
+}
+
+public enum SelectItem: Sendable {
+    case star(Range<Int>)
+    case expr(Expr, alias: Name?)
+}
+
+public struct SortKey: Sendable {
+    public var expr: Expr
+    public var descending: Bool
+    /// nil: nulls last (the default, in either direction).
+    public var nullsFirst: Bool?
+}
+
+public struct Expr: Sendable {
+    public indirect enum Kind: Sendable {
+        case name(String)
+        /// `base.field`
+        case member(Expr, Name)
+        /// `collection[condition]`
+        case filter(Expr, Expr)
+        case call(Name, [Expr])
+        case literal(Literal)
+        case duration(Duration)
+        case today
+        case range(DateRange)
+        case parameter(String)
+        case negate(Expr)
+        case not(Expr)
+        case binary(BinaryOperator, Expr, Expr)
+        /// `x [not] in (a, b)` or `x [not] in RANGE`
+        case inList(Expr, [Expr], negated: Bool)
+        case inRange(Expr, Expr, negated: Bool)
+        case like(Expr, Expr, negated: Bool)
+        case between(Expr, Expr, Expr, negated: Bool)
+        case isNull(Expr, negated: Bool)
+        case has(Expr, HasMode, [Expr], negated: Bool)
+    }
+
+    public var kind: Kind
+    public var span: Range<Int>
+}
+
+public enum Literal: Sendable, Equatable {
+    case int(Int64)
+    case decimal(Double)
+    case string(String)
+    case date(Int32)
+    case bool(Bool)
+    case null
+}
+
+public enum HasMode: Sendable, Equatable { case one, any, all }
+
+public enum BinaryOperator: String, Sendable, Equatable {
+    case or, and
+    case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case add = "+", subtract = "-", multiply = "*", divide = "/"
+
+    public var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: true
+        default: false
+        }
+    }
+}
+
+/// `this month`, `next fiscal quarter`, `last 30 days`.
+public struct DateRange: Sendable, Equatable {
+    public enum Relation: String, Sendable { case this, last, next }
+    public var relation: Relation
+    /// `last N days`; nil for a calendar period.
+    public var count: Int?
+    public var unit: PeriodUnit
+    public var fiscal: Bool
+}
