@@ -238,6 +238,11 @@ public struct Checker {
             }
             return TExpr(kind: .between(t, l, h, negated: negated), type: .bool, span: e.span)
         case .isNull(let x, let negated):
+            // `parent is null` asks about the relationship's key.
+            if case .field(let hops, _, -1) = try resolve(x, scope).kind, let last = hops.last {
+                let key = TExpr(kind: .field(hops: Array(hops.dropLast()), table: last.table, field: last.field), type: .string, span: x.span)
+                return TExpr(kind: .isNull(key, negated: negated), type: .bool, span: e.span)
+            }
             let t = try value(x, scope)
             return TExpr(kind: .isNull(t, negated: negated), type: .bool, span: e.span)
         case .has(let x, let mode, let items, let negated):
@@ -288,7 +293,7 @@ public struct Checker {
         }
         if let c = store.schema.collection(n.text, of: t.name) {
             _ = c
-            throw Diagnostic(n.span, Messages.notSupportedYet("collections ('\(n.text)')"))
+            throw Diagnostic(n.span, Messages.notSupportedYet("following the collection '\(n.text)'"))
         }
         let candidates = t.def.fields.map(\.name) + t.def.fields.compactMap { $0.reference?.name } + store.schema.collections(of: t.name).map(\.name)
         if let agg = Aggregate(rawValue: n.text.lowercased()), agg == .count {
@@ -378,7 +383,9 @@ public struct Checker {
         let lower = name.text.lowercased()
         guard let f = Function(rawValue: lower) else {
             if let agg = Aggregate(rawValue: lower) {
-                if agg == .exists { throw Diagnostic(span, Messages.notSupportedYet("exists(…) over collections")) }
+                if agg == .exists || args.contains(where: { isCollectionPath($0, scope) }) {
+                    throw Diagnostic(span, Messages.notSupportedYet("\(lower)(…) over a collection"))
+                }
                 throw Diagnostic(name.span, Messages.aggregateOutsideGroup(lower))
             }
             let all = Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
@@ -471,6 +478,19 @@ public struct Checker {
             type = .date
         }
         return TExpr(kind: .call(f, checked), type: type, span: span)
+    }
+
+    /// Whether an expression starts at a collection of the row (`opportunities`, `contacts[…].name`).
+    func isCollectionPath(_ e: Expr, _ scope: Scope) -> Bool {
+        guard case .entity(let table) = scope else { return false }
+        var root = e
+        while true {
+            switch root.kind {
+            case .member(let base, _), .filter(let base, _): root = base
+            case .name(let n): return store.schema.collection(n, of: store.tables[table].name) != nil
+            default: return false
+            }
+        }
     }
 
     // MARK: - Date ranges

@@ -29,6 +29,11 @@ public enum Messages {
          suggestion.map { "did you mean '\($0)'?" } ?? "the stages are where, select, sort, limit, top, group by, distinct, count, chart")
     }
 
+    static func operatorStartsLine(_ word: String) -> Text {
+        ("a statement cannot start with '\(word)'",
+         "the line before was a complete statement; end it with '\(word)' instead, or start continuation lines with '|'")
+    }
+
     static let starNotAllowed: Text = ("'*' is only allowed in select", nil)
     static let fractionalDuration: Text = ("a duration needs a whole number", "write 90 days, 2 weeks, 6 months")
     static func invalidDate(_ text: String) -> Text { ("'\(text)' is not a real calendar date", nil) }
@@ -94,8 +99,12 @@ public enum Messages {
     }
 
     static func aggregateOutsideGroup(_ name: String) -> Text {
-        ("\(name)() is an aggregate and needs a group or a collection",
-         "use it in 'group by … aggregate \(name)(…)', or over a collection: \(name)(opportunities.amount)")
+        if name == "count" {
+            return ("count is an aggregate and needs a group or a collection",
+                    "count rows with the stage '| count', groups with 'group by … aggregate count()', children with count(opportunities)")
+        }
+        return ("\(name)() is an aggregate and needs a group or a collection",
+                "use it in 'group by … aggregate \(name)(…)', or over a collection: \(name)(opportunities.amount)")
     }
 
     static let rangeOutsideIn: Text = ("a date range is only meaningful after 'in'", "write renewal_date in next 90 days")

@@ -881,7 +881,8 @@ extension PortfolioGenerator {
                                   first: first, last: last, round: round)
                     leadsByRegion[region].append(i)
                 } else {
-                    let region = regionWeights.pick(&r)
+                    let j = i - heads - leads            // the first four cover every region
+                    let region = j < 4 ? j : regionWeights.pick(&r)
                     let candidates = leadsByRegion[region]
                     let lead = candidates.isEmpty ? heads + r.below(leads) : candidates[r.below(candidates.count)]
                     let role = memberRoles.pick(&r)

@@ -52,11 +52,23 @@ public struct SkipReport: Sendable {
         }
     }
 
-    /// `skipped 3 rows: 2 bad date (first: accounts.csv:4:…), 1 dangling key (…)`.
+    /// Kinds whose rows are kept with the bad value nulled rather than skipped.
+    static let nulledKinds: Set<String> = ["dangling key"]
+
+    /// `skipped 3 bad rows: 2 bad date (first: accounts.csv:4:…); set 1 dangling key to null (first: …)`.
     public var summary: String {
-        let parts = order.map { k in
-            "\(counts[k] ?? 0) \(k) (first: \(examples[k].map { $0.description } ?? ""))"
+        func first(_ k: String) -> String { "(first: \(examples[k].map { $0.description } ?? ""))" }
+        let skippedKinds = order.filter { !Self.nulledKinds.contains($0) }
+        let skippedRows = skippedKinds.reduce(0) { $0 + (counts[$1] ?? 0) }
+        var parts: [String] = []
+        if skippedRows > 0 {
+            parts.append("skipped \(skippedRows) bad row\(skippedRows == 1 ? "" : "s"): "
+                + skippedKinds.map { "\(counts[$0] ?? 0) \($0) \(first($0))" }.joined(separator: "; "))
         }
-        return "skipped \(total) row\(total == 1 ? "" : "s"): " + parts.joined(separator: "; ")
+        for k in order where Self.nulledKinds.contains(k) {
+            let n = counts[k] ?? 0
+            parts.append("set \(n) \(k)\(n == 1 ? "" : "s") to null \(first(k))")
+        }
+        return parts.joined(separator: "; ")
     }
 }

@@ -15,7 +15,7 @@ enum ValueFormat {
         }
     }
 
-    /// For tables: thousands grouped, decimals to at most four places.
+    /// For tables: thousands grouped from five digits on, decimals to at most four places.
     static func human(_ v: Value) -> String {
         switch v {
         case .null: "null"
@@ -64,7 +64,8 @@ enum ValueFormat {
             sign = "-"
             chars.removeFirst()
         }
-        guard chars.count > 3 else { return sign + String(chars) }
+        // Four-digit numbers stay as they are (2026, 4079): years and small counts read better so.
+        guard chars.count > 4 else { return sign + String(chars) }
         var out = ""
         for (i, c) in chars.enumerated() {
             if i > 0, (chars.count - i) % 3 == 0 { out.append(",") }

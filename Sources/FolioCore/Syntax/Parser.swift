@@ -113,6 +113,9 @@ public struct Parser {
 
     mutating func parseStatement() throws(Failure) -> Statement {
         let start = current.start
+        if current.newlineBefore, ["and", "or"].contains(where: { isKeyword($0) }) {
+            throw fail(current.span, Messages.operatorStartsLine(lowered(current)))
+        }
         if isKeyword("let"), peekToken(1).kind == .identifier || peekToken(1).kind == .quotedIdentifier {
             _ = advance()
             let name = try parseName()

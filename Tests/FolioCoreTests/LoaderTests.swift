@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+@testable import FolioCore
+
+/// Loads small in-memory portfolios, good and bad.
+@Suite struct LoaderTests {
+    static let managers = "id,name,email,role,level,region,lead_id,quota\nM1,Ann,ann@x.com,key,senior,EMEA,,100000\nM2,Bo,bo@x.com,sales,junior,AMER,M1,50000\n"
+
+    func load(_ files: [String: String], lenient: Bool = false) throws(LoadError) -> (Store, LoadReport) {
+        var bytes: [String: [UInt8]] = [:]
+        for (k, v) in files { bytes[k] = Array(v.utf8) }
+        return try Loader.load(.memory(bytes), lenient: lenient)
+    }
+
+    func loadError(_ files: [String: String]) -> String? {
+        do {
+            _ = try load(files)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    func accounts(_ body: String, header: String = "id,name,owner_id,arr,renewal_date,region") -> [String: String] {
+        ["managers.csv": Self.managers, "accounts.csv": header + "\n" + body]
+    }
+
+    // MARK: - Good input
+
+    @Test func messyCRMExport() throws {
+        let csv = "\u{FEFF}Id,Name,Owner-ID,ARR,Renewal Date,Region,Status,Products,Seats,Is Key,Custom Score,Signed\r\n"
+            + "A1,\"Müller & Söhne, GmbH\",M1,\"$1,250,000.00\",2026-09-01,emea,Active,Analytics;CRM Cloud,10,yes,3.5,2026-01-01\r\n"
+            + "A2,\"Multi\nLine \"\"Quoted\"\"\",M2,€99.5,,Latin-America,churned,,,no,4,\r\n"
+        let (store, report) = try load(["managers.csv": Self.managers, "accounts.csv": csv])
+        #expect(report.rows.first { $0.entity == "accounts" }?.count == 2)
+        let t = try #require(store.table("accounts"))
+        guard case .string(let names) = try #require(t.column("name")) else { Issue.record("name"); return }
+        #expect(names.string(0) == "Müller & Söhne, GmbH")
+        #expect(names.string(1) == "Multi\nLine \"Quoted\"")
+        guard case .money(let arr) = try #require(t.column("arr")) else { Issue.record("arr"); return }
+        #expect(arr == [125_000_000, 9_950])
+        guard case .enumeration(let region) = try #require(t.column("region")) else { Issue.record("region"); return }
+        #expect(region.codes[0] == 1)  // EMEA
+        #expect(region.domain.labels.last == "Latin-America")  // a custom picklist value, kept
+        guard case .list(let products) = try #require(t.column("products")) else { Issue.record("products"); return }
+        #expect(products.values(0) == ["Analytics", "CRM Cloud"])
+        #expect(products.values(1) == [])
+        // Custom fields, typed by inference.
+        #expect(t.def.fields.first { $0.name == "Is Key" }?.type == .bool)
+        #expect(t.def.fields.first { $0.name == "Custom Score" }?.type == .decimal)
+        #expect(t.def.fields.first { $0.name == "Signed" }?.type == .date)
+        #expect(t.def.fields.first { $0.name == "Signed" }?.isCustom == true)
+        // Relationships resolved both ways.
+        let owner = try #require(t.def.fieldIndex("owner_id"))
+        #expect(t.links[owner] == [0, 1])
+        let m = try #require(store.table("managers"))
+        #expect(m.collections["accounts"]?.offsets == [0, 1, 2])
+        #expect(m.collections["team"]?.offsets == [0, 1, 1])
+        #expect(m.collections["team"]?.rows == [1])
+    }
+
+    @Test func closedWonSpellings() throws {
+        let opp = "id,name,account_id,stage,amount\nO1,x,A1,Closed Won,10\nO2,y,A1,closed-won,20\nO3,z,A1,Needs Analysis,30\n"
+        let (store, _) = try load(["accounts.csv": "id,name\nA1,Acme\n", "opportunities.csv": opp])
+        let t = try #require(store.table("opportunities"))
+        guard case .enumeration(let stage) = try #require(t.column("stage")) else { return }
+        #expect(stage.codes == [4, 4, 6])
+        #expect(stage.domain.labels[6] == "Needs Analysis")
+    }
+
+    @Test func jsonLines() throws {
+        let jsonl = """
+        {"id": "A1", "name": "Caf\\u00e9 \\"One\\"", "products": ["Analytics", "Mobile"], "arr": 1200.5, "health": 70, "region": "APAC"}
+
+        {"id": "A2", "name": "Two", "products": [], "arr": null, "extra": true}
+        """
+        let (store, _) = try load(["accounts.jsonl": jsonl])
+        let t = try #require(store.table("accounts"))
+        #expect(t.rowCount == 2)
+        guard case .string(let names) = try #require(t.column("name")) else { return }
+        #expect(names.string(0) == "Café \"One\"")
+        guard case .money(let arr) = try #require(t.column("arr")) else { return }
+        #expect(arr == [120_050, Column.nullInt])
+        #expect(t.def.fields.last?.name == "extra")
+        #expect(t.def.fields.last?.type == .bool)
+    }
+
+    @Test func headerOnlyAndMissingFiles() throws {
+        let (store, _) = try load(["accounts.csv": "id,name\n"])
+        #expect(store.table("accounts")?.rowCount == 0)
+        #expect(store.table("contacts")?.rowCount == 0)
+    }
+
+    @Test func tenMegabyteField() throws {
+        let big = String(repeating: "x", count: 10_000_000)
+        let (store, _) = try load(["accounts.csv": "id,name\nA1,\"\(big)\"\n"])
+        guard case .string(let names) = try #require(store.table("accounts")?.column("name")) else { return }
+        #expect(names.string(0).utf8.count == 10_000_000)
+    }
+
+    @Test func folioJSON() throws {
+        let (store, _) = try load(["accounts.csv": "id\nA1\n", "folio.json": #"{"as_of": "2026-06-15", "fiscal_year_start": 2}"#])
+        #expect(store.asOf == Day.parse("2026-06-15"))
+        #expect(store.fiscalYearStart == 2)
+    }
+
+    // MARK: - Bad input: file:line:column and the problem
+
+    @Test func unterminatedQuoteAtEndOfFile() {
+        #expect(loadError(accounts("A1,\"Acme,M1,10,,EMEA\n")) == "accounts.csv:2:4: error: a quoted field starts here and is never closed")
+    }
+
+    @Test func raggedRow() {
+        #expect(loadError(accounts("A1,Acme,M1\n")) == "accounts.csv:2:1: error: expected 6 fields as in the header, found 3")
+    }
+
+    @Test func badDate() {
+        #expect(loadError(accounts("A1,Acme,M1,10,2026-13-01,EMEA\n"))
+            == "accounts.csv:2:15: error: expected a date (YYYY-MM-DD) for 'renewal_date', found \"2026-13-01\"")
+    }
+
+    @Test func textInANumericColumn() {
+        #expect(loadError(accounts("A1,Acme,M1,lots,,EMEA\n"))
+            == "accounts.csv:2:12: error: expected an amount of money for 'arr', found \"lots\"")
+        #expect(loadError(["accounts.csv": "id,health\nA1,high\n"])
+            == "accounts.csv:2:4: error: expected a whole number for 'health', found \"high\"")
+        #expect(loadError(["accounts.csv": "id,health\nA1,99999999999999999999\n"])?.contains("expected a whole number") == true)
+    }
+
+    @Test func duplicateID() {
+        #expect(loadError(accounts("A1,Acme,M1,10,,EMEA\nA1,Again,M1,10,,EMEA\n"))
+            == "accounts.csv:3:1: error: duplicate id \"A1\" (first on line 2)")
+    }
+
+    @Test func danglingKey() {
+        #expect(loadError(accounts("A1,Acme,M9,10,,EMEA\n"))
+            == "accounts.csv:2:9: error: 'owner_id' is \"M9\", but no managers row has that id")
+    }
+
+    @Test func invalidUTF8() {
+        var bytes = Array("id,name\nA1,Caf".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("\n".utf8)
+        do {
+            _ = try Loader.load(.memory(["accounts.csv": bytes]))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "accounts.csv:2:7: error: invalid UTF-8 byte 0xC3")
+        }
+    }
+
+    @Test func emptyFile() {
+        #expect(loadError(["accounts.csv": ""]) == "accounts.csv:1:1: error: the file is empty (expected a header row)")
+    }
+
+    @Test func missingIDColumn() {
+        #expect(loadError(["accounts.csv": "name\nAcme\n"]) == "accounts.csv:1:1: error: no 'id' column (every entity needs one)")
+    }
+
+    @Test func missingID() {
+        #expect(loadError(["accounts.csv": "id,name\n,Acme\n"]) == "accounts.csv:2:1: error: the row has no id")
+    }
+
+    @Test func junkAfterClosingQuote() {
+        #expect(loadError(["accounts.csv": "id,name\nA1,\"Acme\"x\n"])?.hasPrefix("accounts.csv:2:") == true)
+    }
+
+    @Test func badJSONLine() {
+        #expect(loadError(["accounts.jsonl": "{\"id\": \"A1\"}\n{\"id\": }\n"]) == "accounts.jsonl:2:8: error: expected a value")
+    }
+
+    @Test func badConfig() {
+        #expect(loadError(["accounts.csv": "id\nA1\n", "folio.json": #"{"as_of": "June"}"#])
+            == "folio.json: error: 'as_of' must be a date string like \"2026-06-15\"")
+    }
+
+    @Test func lenientSkipsAndCounts() throws {
+        let (store, report) = try load(accounts("A1,Acme,M1,10,,EMEA\nA2,Bad,M1,x,,EMEA\nA3,Dangling,M9,10,,EMEA\nA1,Dup,M1,1,,EMEA\nA4,Short\n"), lenient: true)
+        let t = try #require(store.table("accounts"))
+        #expect(t.rowCount == 2)  // A1, and A3 with its dangling key nulled
+        #expect(report.skipped.counts == ["bad number": 1, "dangling key": 1, "duplicate id": 1, "ragged row": 1])
+        guard case .string(let owners) = try #require(t.column("owner_id")) else { return }
+        #expect(owners.isNull(1))
+        #expect(report.skipped.summary.hasPrefix("skipped 3 bad rows: 1 bad number (first: accounts.csv:3:"))
+        #expect(report.skipped.summary.contains("; set 1 dangling key to null (first: accounts.csv:4:"))
+    }
+
+    @Test func directoryErrors() {
+        do {
+            _ = try Loader.load(.directory("/nonexistent/folio"))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "/nonexistent/folio: error: no such data directory")
+        }
+    }
+}
