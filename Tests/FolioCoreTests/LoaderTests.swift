@@ -59,6 +59,38 @@ import Testing
         #expect(m.collections["team"]?.rows == [1])
     }
 
+    /// Chunks of a few bytes split records everywhere, also inside quoted fields with line breaks;
+    /// the result must be the same as parsing the file in one piece.
+    @Test func chunkSeamsDoNotChangeTheResult() throws {
+        var csv = "id,name,region,products,arr\n"
+        for i in 0..<200 {
+            let name = i % 7 == 0 ? "\"Line\nbreak, \"\"quoted\"\" \(i)\"" : "Plain \(i)"
+            let region = ["EMEA", "Custom Region", "apac", "Other"][i % 4]
+            csv += "A\(i),\(name),\(region),\(i % 3 == 0 ? "X;Y" : "Z"),\(i * 10)\n"
+            if i % 50 == 0 { csv += "\n" }
+        }
+        func snapshot(_ chunkBytes: Int) throws -> [String] {
+            let (store, _) = try Loader.load(.memory(["accounts.csv": Array(csv.utf8)]), chunkBytes: chunkBytes)
+            let session = Session(store: store, today: 0)
+            return session.run("accounts | select id, name, region, products, arr").compactMap {
+                if case .result(let f, _) = $0 { return Renderer.render(f, RenderOptions(format: .csv)) }
+                return nil
+            }
+        }
+        let whole = try snapshot(1 << 30)
+        for size in [1, 7, 33, 100] {
+            #expect(try snapshot(size) == whole, "chunks of \(size) bytes")
+        }
+        // Line numbers in messages stay right across chunks.
+        do {
+            _ = try Loader.load(.memory(["accounts.csv": Array((csv + "A999,x,EMEA,,oops\n").utf8)]), chunkBytes: 50)
+            Issue.record("expected an error")
+        } catch {
+            let lines = csv.filter { $0 == "\n" }.count
+            #expect(error.description.hasPrefix("accounts.csv:\(lines + 1):"))
+        }
+    }
+
     @Test func closedWonSpellings() throws {
         let opp = "id,name,account_id,stage,amount\nO1,x,A1,Closed Won,10\nO2,y,A1,closed-won,20\nO3,z,A1,Needs Analysis,30\n"
         let (store, _) = try load(["accounts.csv": "id,name\nA1,Acme\n", "opportunities.csv": opp])

@@ -27,9 +27,24 @@ struct CSVReader {
         position = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
     }
 
+    /// A reader that starts at a record boundary inside the file, counting lines from 1 there.
+    init(bytes: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8 = 44) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        position = start
+    }
+
     enum Problem: Error {
         case unterminatedQuote(line: Int, offset: Int)
         case junkAfterQuote(line: Int, offset: Int)
+    }
+
+    /// Moves past blank lines, so that `position` is where the next record starts.
+    mutating func skipBlankLines() {
+        while position < bytes.count, bytes[position] == 10 || bytes[position] == 13 {
+            if bytes[position] == 10 { line += 1 }
+            position += 1
+        }
     }
 
     /// Reads the next record; false at end of input. Blank lines are skipped.

@@ -30,6 +30,14 @@ final class ColumnBuilder {
         normalizedLabels = field.enumValues.map { Array($0.utf8.map(EnumDomain.normalizeByte)) }
     }
 
+    /// Bytes held by a string column (to reserve space when chunks are merged).
+    var byteCount: Int { field.type == .string ? strings.bytes.count : 0 }
+
+    func reserve(_ n: Int, bytes: Int) {
+        reserve(n)
+        if field.type == .string { strings.bytes.reserveCapacity(bytes) }
+    }
+
     func reserve(_ n: Int) {
         switch field.type {
         case .int, .money: ints.reserveCapacity(n)
@@ -190,6 +198,72 @@ final class ColumnBuilder {
         }
     }
 
-    /// Replaces the string column (used when dangling keys become null).
-    func replaceStrings(_ s: StringColumn) { strings = s }
+    // MARK: - Chunks
+
+    /// Appends the rows another builder of the same field collected (a later chunk of the file),
+    /// renumbering its custom picklist values and list items into this builder's.
+    func append(_ other: ColumnBuilder) {
+        switch field.type {
+        case .string:
+            let base = strings.bytes.count
+            strings.bytes.append(contentsOf: other.strings.bytes)
+            strings.offsets.append(contentsOf: other.strings.offsets.dropFirst().lazy.map { $0 + base })
+        case .int, .money: ints.append(contentsOf: other.ints)
+        case .decimal: doubles.append(contentsOf: other.doubles)
+        case .date: days.append(contentsOf: other.days)
+        case .bool: bools.append(contentsOf: other.bools)
+        case .enumeration:
+            var map: [Int32] = []
+            for label in other.domain.labels.dropFirst(other.domain.declaredCount) {
+                let normalized = label.utf8.map(EnumDomain.normalizeByte)
+                if let i = normalizedLabels.firstIndex(of: normalized) {
+                    map.append(Int32(i))
+                } else {
+                    map.append(Int32(domain.labels.count))
+                    domain.labels.append(label)
+                    normalizedLabels.append(normalized)
+                }
+            }
+            let declared = Int32(other.domain.declaredCount)
+            if map.isEmpty {
+                codes.append(contentsOf: other.codes)
+            } else {
+                codes.append(contentsOf: other.codes.lazy.map { $0 >= declared ? map[Int($0 - declared)] : $0 })
+            }
+        case .stringList:
+            let map = other.list.dictionary.map { item -> Int32 in
+                var bytes = Array(item.utf8)
+                return bytes.withUnsafeMutableBufferPointer { listCode(UnsafeBufferPointer($0)) }
+            }
+            let base = Int32(list.items.count)
+            list.items.append(contentsOf: other.list.items.lazy.map { map[Int($0)] })
+            list.offsets.append(contentsOf: other.list.offsets.dropFirst().lazy.map { $0 + base })
+        }
+    }
+
+    /// Keeps only the rows whose `keep` is true.
+    func compact(_ keep: [Bool]) {
+        func filtered<T>(_ a: [T]) -> [T] { zip(a, keep).filter(\.1).map(\.0) }
+        switch field.type {
+        case .string:
+            var s = StringColumn()
+            strings.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<strings.count where keep[row] { s.append(UnsafeBufferPointer(rebasing: bytes[strings.range(row)])) }
+            }
+            strings = s
+        case .int, .money: ints = filtered(ints)
+        case .decimal: doubles = filtered(doubles)
+        case .date: days = filtered(days)
+        case .bool: bools = filtered(bools)
+        case .enumeration: codes = filtered(codes)
+        case .stringList:
+            var l = ListColumn()
+            l.dictionary = list.dictionary
+            for row in 0..<(list.offsets.count - 1) where keep[row] {
+                l.items.append(contentsOf: list.items[Int(list.offsets[row])..<Int(list.offsets[row + 1])])
+                l.offsets.append(Int32(l.items.count))
+            }
+            list = l
+        }
+    }
 }

@@ -70,7 +70,9 @@ public struct LoadReport: Sendable {
 /// Reads data files into a ``Store`` (SPEC §3): CSV or JSONL per entity, header matching,
 /// typed conversion, custom fields, id indexes and resolved relationships.
 public enum Loader {
-    public static func load(_ source: DataSource, schema: Schema = .standard, lenient: Bool = false) throws(LoadError) -> (Store, LoadReport) {
+    /// Loads every entity of `source`. `chunkBytes` is how much of a CSV file one task parses
+    /// (tests make it tiny to exercise the chunk seams).
+    public static func load(_ source: DataSource, schema: Schema = .standard, lenient: Bool = false, chunkBytes: Int = 4 << 20) throws(LoadError) -> (Store, LoadReport) {
         let started = DispatchTime.now().uptimeNanoseconds
         var config = DataConfig()
         if source.exists("folio.json") {
@@ -103,7 +105,7 @@ public enum Loader {
             let plan = entityPlans[i]
             let r: Result<ParsedEntity, LoadError>
             do throws(LoadError) {
-                r = .success(try parseEntity(plan.def, file: plan.file, jsonl: plan.jsonl, source: source, lenient: lenient))
+                r = .success(try parseEntity(plan.def, file: plan.file, jsonl: plan.jsonl, source: source, lenient: lenient, chunkBytes: chunkBytes))
             } catch {
                 r = .failure(error)
             }
@@ -155,174 +157,305 @@ public enum Loader {
         var skipped: SkipReport
     }
 
-    static func parseEntity(_ declared: EntityDef, file: String?, jsonl: Bool, source: DataSource, lenient: Bool) throws(LoadError) -> ParsedEntity {
-        var def = declared
-        var builders = declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) }
-        var lines: [Int32] = []
-        var idIndex = ByteHashIndex()
-        var skipped = SkipReport()
+    static func parseEntity(_ declared: EntityDef, file: String?, jsonl: Bool, source: DataSource, lenient: Bool, chunkBytes: Int) throws(LoadError) -> ParsedEntity {
         guard let file else {
-            return ParsedEntity(def: def, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0, idIndex: idIndex, lines: [], skipped: skipped)
+            let builders = declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) }
+            return ParsedEntity(def: declared, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0, idIndex: ByteHashIndex(), lines: [], skipped: SkipReport())
         }
         let path = source.path(file)
         let bytes = try source.read(file)
-        try bytes.withUnsafeBufferPointer { (buf) throws(LoadError) in
+        var rows = try bytes.withUnsafeBufferPointer { (buf) throws(LoadError) -> ParsedRows in
             if let bad = firstInvalidUTF8(buf) {
                 let (line, col) = lineAndColumn(of: bad, in: buf)
                 throw LoadError(file: path, line: line, column: col, kind: "invalid UTF-8", message: "invalid UTF-8 byte 0x\(String(buf[bad], radix: 16, uppercase: true))")
             }
-            let estimate = max(16, buf.count / 120)
-            idIndex = ByteHashIndex(capacity: estimate)
-
-            /// Stages the row's cells, checks its id, and commits it or reports the problem.
-            func finishRow(problem: LoadError?, line: Int, idColumn: () -> Int) throws(LoadError) {
-                var problem = problem
-                if problem == nil {
-                    let idBuilder = builders[0]
-                    let id = idBuilder.stagedID
-                    if id.isEmpty {
-                        problem = LoadError(file: path, line: line, column: idColumn(), kind: "missing id", message: "the row has no id")
-                    } else if let first = idIndex.lookup(id, in: idBuilder.strings) {
-                        problem = LoadError(file: path, line: line, column: idColumn(), kind: "duplicate id",
-                                            message: "duplicate id \(CellParse.quote(id)) (first on line \(lines[Int(first)]))")
-                    }
-                }
-                if let problem {
-                    if lenient {
-                        skipped.add(problem)
-                        return
-                    }
-                    throw problem
-                }
-                for b in builders { b.commit() }
-                idIndex.insert(row: lines.count, in: builders[0].strings)
-                lines.append(Int32(clamping: line))
-            }
-
-            if jsonl {
-                var reader = JSONLineReader(bytes: buf)
-                var byKey: [String: Int] = [:]
-                for (i, b) in builders.enumerated() { byKey[normalizeHeader(b.field.name)] = i }
-                while true {
-                    let more: Bool
-                    do throws(JSONLineReader.Problem) { more = try reader.next() } catch {
-                        let (line, col) = lineAndColumn(of: error.offset, in: buf)
-                        let e = LoadError(file: path, line: line, column: col, kind: "bad JSON", message: error.message)
-                        if lenient {
-                            skipped.add(e)
-                            // Resume at the next line.
-                            if !reader.skipLine() { break }
-                            continue
-                        }
-                        throw e
-                    }
-                    if !more { break }
-                    for b in builders { b.stageNull() }
-                    var problem: LoadError?
-                    for k in 0..<reader.keys.count {
-                        let name = normalizeHeader(String(decoding: reader.keys[k], as: UTF8.self))
-                        var index = byKey[name]
-                        if index == nil {
-                            // A custom field first seen on this line: earlier rows are null.
-                            let custom = ColumnBuilder(field: FieldDef(String(decoding: reader.keys[k], as: UTF8.self), .string, isCustom: true), entity: def.name)
-                            for _ in 0..<lines.count {
-                                custom.stageNull()
-                                custom.commit()
-                            }
-                            builders.append(custom)
-                            def.fields.append(custom.field)
-                            index = builders.count - 1
-                            byKey[name] = index
-                        }
-                        guard let bi = index else { continue }
-                        let b = builders[bi]
-                        if reader.isArray[k] {
-                            if b.field.type == .stringList {
-                                b.stageItems(reader.items[k])
-                            } else if problem == nil {
-                                problem = LoadError(file: path, line: reader.line, column: 1, kind: "wrong type",
-                                                    message: "'\(b.field.name)' is \(b.field.type), not a list")
-                            }
-                        } else if let message = b.stage(reader.values[k]), problem == nil {
-                            problem = LoadError(file: path, line: reader.line, column: 1, kind: kindOf(b.field.type), message: message)
-                        }
-                    }
-                    try finishRow(problem: problem, line: reader.line, idColumn: { 1 })
-                }
-            } else {
-                var reader = CSVReader(bytes: buf)
-                let hasHeader: Bool
-                do throws(CSVReader.Problem) { hasHeader = try reader.next() } catch { throw csvProblem(error, path, buf) }
-                guard hasHeader else {
-                    throw LoadError(file: path, line: 1, column: 1, kind: "empty file", message: "the file is empty (expected a header row)")
-                }
-                let headerCount = reader.fieldCount
-                var seen: [String: Int] = [:]
-                for h in 0..<headerCount {
-                    let raw = String(decoding: CellParse.trimmed(reader.field(h)), as: UTF8.self)
-                    let name = normalizeHeader(raw)
-                    if let first = seen[name] {
-                        throw LoadError(file: path, line: 1, column: reader.column(ofField: h), kind: "bad header",
-                                        message: "column '\(raw)' repeats column \(first + 1)")
-                    }
-                    seen[name] = h
-                    if name.isEmpty {
-                        throw LoadError(file: path, line: 1, column: reader.column(ofField: h), kind: "bad header", message: "column \(h + 1) has no name")
-                    }
-                    if let b = builders.first(where: { normalizeHeader($0.field.name) == name }) {
-                        b.source = h
-                    } else {
-                        let custom = ColumnBuilder(field: FieldDef(raw, .string, isCustom: true), entity: def.name)
-                        custom.source = h
-                        builders.append(custom)
-                        def.fields.append(custom.field)
-                    }
-                }
-                guard builders[0].source != nil else {
-                    throw LoadError(file: path, line: 1, column: 1, kind: "bad header", message: "no 'id' column (every entity needs one)")
-                }
-                for b in builders { b.reserve(estimate) }
-                let sourced = builders.filter { $0.source != nil }
-                let unsourced = builders.filter { $0.source == nil }
-                while true {
-                    let more: Bool
-                    do throws(CSVReader.Problem) { more = try reader.next() } catch {
-                        let e = csvProblem(error, path, buf)
-                        // An unterminated quote swallows the rest of the file: nothing to resume.
-                        throw e
-                    }
-                    if !more { break }
-                    var problem: LoadError?
-                    if reader.fieldCount != headerCount {
-                        problem = LoadError(file: path, line: reader.recordLine, column: 1, kind: "ragged row",
-                                            message: "expected \(headerCount) fields as in the header, found \(reader.fieldCount)")
-                    } else {
-                        for b in sourced {
-                            guard let s = b.source else { continue }
-                            if let message = b.stage(reader.field(s)) {
-                                problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: s), kind: kindOf(b.field.type), message: message)
-                                break
-                            }
-                        }
-                        for b in unsourced { b.stageNull() }
-                    }
-                    let idSource = builders[0].source ?? 0
-                    try finishRow(problem: problem, line: reader.recordLine, idColumn: { reader.column(ofField: idSource) })
-                }
-            }
+            var rows = jsonl
+                ? try parseJSONLines(declared, buf, path: path, lenient: lenient)
+                : try parseCSV(declared, buf, path: path, lenient: lenient, chunkBytes: chunkBytes)
+            try indexIDs(&rows, buf, path: path, jsonl: jsonl, lenient: lenient)
+            return rows
         }
         // Custom fields: infer their types now that every value is known.
         var columns: [Column] = []
-        for (i, b) in builders.enumerated() {
+        for (i, b) in rows.builders.enumerated() {
             if b.field.isCustom {
-                let (field, column) = inferCustom(b, entity: def.name)
-                def.fields[i] = field
+                let (field, column) = inferCustom(b, entity: declared.name)
+                rows.def.fields[i] = field
                 columns.append(column)
             } else {
                 columns.append(b.finish())
             }
         }
-        return ParsedEntity(def: def, file: file, jsonl: jsonl, columns: columns, rowCount: lines.count, idIndex: idIndex, lines: lines, skipped: skipped)
+        return ParsedEntity(def: rows.def, file: file, jsonl: jsonl, columns: columns, rowCount: rows.lines.count, idIndex: rows.idIndex,
+                            lines: rows.lines, skipped: rows.skipped)
+    }
+
+    /// Rows read from one file, before ids are indexed and custom fields typed.
+    struct ParsedRows {
+        var def: EntityDef
+        var builders: [ColumnBuilder]
+        var lines: [Int32] = []
+        var skipped = SkipReport()
+        var idIndex = ByteHashIndex()
+    }
+
+    /// Indexes ids; a duplicate is an error, or with `lenient` its later rows are dropped.
+    static func indexIDs(_ rows: inout ParsedRows, _ buf: UnsafeBufferPointer<UInt8>, path: String, jsonl: Bool, lenient: Bool) throws(LoadError) {
+        let ids = rows.builders[0].strings
+        var index = ByteHashIndex(capacity: rows.lines.count)
+        var keep: [Bool]?
+        ids.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<rows.lines.count {
+                if let first = index.insertUnlessPresent(row: row, in: ids) {
+                    let id = UnsafeBufferPointer(rebasing: bytes[ids.range(row)])
+                    if keep == nil { keep = [Bool](repeating: true, count: rows.lines.count) }
+                    keep?[row] = false
+                    let idField = rows.builders[0].source ?? 0
+                    rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]), column: jsonl ? 1 : columnOf(line: Int(rows.lines[row]), field: idField, in: buf),
+                                               kind: "duplicate id", message: "duplicate id \(CellParse.quote(id)) (first on line \(rows.lines[Int(first)]))"))
+                }
+            }
+        }
+        guard let keep else {
+            rows.idIndex = index
+            return
+        }
+        if !lenient, let first = rows.skipped.examples["duplicate id"] { throw first }
+        for b in rows.builders { b.compact(keep) }
+        rows.lines = zip(rows.lines, keep).filter(\.1).map(\.0)
+        let kept = rows.builders[0].strings
+        var rebuilt = ByteHashIndex(capacity: rows.lines.count)
+        for row in 0..<rows.lines.count { rebuilt.insert(row: row, in: kept) }
+        rows.idIndex = rebuilt
+    }
+
+    // MARK: - JSON lines
+
+    static func parseJSONLines(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool) throws(LoadError) -> ParsedRows {
+        var rows = ParsedRows(def: declared, builders: declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) })
+        var reader = JSONLineReader(bytes: buf)
+        var byKey: [String: Int] = [:]
+        for (i, b) in rows.builders.enumerated() { byKey[normalizeHeader(b.field.name)] = i }
+        while true {
+            let more: Bool
+            do throws(JSONLineReader.Problem) { more = try reader.next() } catch {
+                let (line, col) = lineAndColumn(of: error.offset, in: buf)
+                let e = LoadError(file: path, line: line, column: col, kind: "bad JSON", message: error.message)
+                guard lenient else { throw e }
+                rows.skipped.add(e)
+                if !reader.skipLine() { break }
+                continue
+            }
+            if !more { break }
+            for b in rows.builders { b.stageNull() }
+            var problem: LoadError?
+            for k in 0..<reader.keys.count {
+                let name = normalizeHeader(String(decoding: reader.keys[k], as: UTF8.self))
+                var index = byKey[name]
+                if index == nil {
+                    // A custom field first seen on this line: earlier rows are null.
+                    let custom = ColumnBuilder(field: FieldDef(String(decoding: reader.keys[k], as: UTF8.self), .string, isCustom: true), entity: declared.name)
+                    for _ in 0..<rows.lines.count {
+                        custom.stageNull()
+                        custom.commit()
+                    }
+                    rows.builders.append(custom)
+                    rows.def.fields.append(custom.field)
+                    index = rows.builders.count - 1
+                    byKey[name] = index
+                }
+                guard let bi = index else { continue }
+                let b = rows.builders[bi]
+                if reader.isArray[k] {
+                    if b.field.type == .stringList {
+                        b.stageItems(reader.items[k])
+                    } else if problem == nil {
+                        problem = LoadError(file: path, line: reader.line, column: 1, kind: "wrong type", message: "'\(b.field.name)' is \(b.field.type), not a list")
+                    }
+                } else if let message = b.stage(reader.values[k]), problem == nil {
+                    problem = LoadError(file: path, line: reader.line, column: 1, kind: kindOf(b.field.type), message: message)
+                }
+            }
+            if problem == nil, rows.builders[0].stagedID.isEmpty {
+                problem = LoadError(file: path, line: reader.line, column: 1, kind: "missing id", message: "the row has no id")
+            }
+            if let problem {
+                guard lenient else { throw problem }
+                rows.skipped.add(problem)
+                continue
+            }
+            for b in rows.builders { b.commit() }
+            rows.lines.append(Int32(clamping: reader.line))
+        }
+        return rows
+    }
+
+    // MARK: - CSV
+
+    /// Parses a CSV file: the header first, then the records in chunks on all cores.
+    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int) throws(LoadError) -> ParsedRows {
+        var def = declared
+        var reader = CSVReader(bytes: buf)
+        let hasHeader: Bool
+        do throws(CSVReader.Problem) { hasHeader = try reader.next() } catch { throw csvProblem(error, path, buf, lineOffset: 0) }
+        guard hasHeader else {
+            throw LoadError(file: path, line: 1, column: 1, kind: "empty file", message: "the file is empty (expected a header row)")
+        }
+        let headerCount = reader.fieldCount
+        var sources = [Int?](repeating: nil, count: declared.fields.count)
+        var seen: [String: Int] = [:]
+        for h in 0..<headerCount {
+            let raw = String(decoding: CellParse.trimmed(reader.field(h)), as: UTF8.self)
+            let name = normalizeHeader(raw)
+            if name.isEmpty {
+                throw LoadError(file: path, line: 1, column: reader.column(ofField: h), kind: "bad header", message: "column \(h + 1) has no name")
+            }
+            if let first = seen[name] {
+                throw LoadError(file: path, line: 1, column: reader.column(ofField: h), kind: "bad header", message: "column '\(raw)' repeats column \(first + 1)")
+            }
+            seen[name] = h
+            if let i = declared.fields.firstIndex(where: { normalizeHeader($0.name) == name }) {
+                sources[i] = h
+            } else {
+                def.fields.append(FieldDef(raw, .string, isCustom: true))
+                sources.append(h)
+            }
+        }
+        guard sources[0] != nil else {
+            throw LoadError(file: path, line: 1, column: 1, kind: "bad header", message: "no 'id' column (every entity needs one)")
+        }
+        let layout = CSVLayout(def: def, sources: sources, headerCount: headerCount, path: path, lenient: lenient)
+        let dataStart = reader.position
+        let firstLine = reader.line
+
+        // Split the records into chunks at line breaks; a chunk that turns out to start inside
+        // a quoted field is parsed again from where the one before it really ended.
+        let chunkSize = max(1, chunkBytes)
+        var starts = [dataStart]
+        var p = dataStart + chunkSize
+        while p < buf.count {
+            while p < buf.count, buf[p - 1] != 10 { p += 1 }
+            if p < buf.count { starts.append(p) }
+            p += chunkSize
+        }
+        let ends = Array(starts.dropFirst()) + [buf.count]
+        let slots = ResultSlots<CSVChunk>(count: starts.count)
+        let shared = SharedBytes(buf)
+        let chunkStarts = starts
+        DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { i in
+            slots.set(i, parseCSVChunk(shared.bytes, from: chunkStarts[i], to: ends[i], layout))
+        }
+        var chunks: [CSVChunk] = []
+        var expected = dataStart
+        for (i, slot) in slots.values.enumerated() {
+            guard var chunk = slot else { preconditionFailure("a CSV chunk produced no result") }
+            if chunk.start != expected {
+                if expected >= ends[i] { continue }  // the previous chunk's last record covered this one
+                chunk = parseCSVChunk(buf, from: expected, to: ends[i], layout)
+            }
+            expected = chunk.stop
+            chunks.append(chunk)
+        }
+        // Lines are counted per chunk; make them absolute.
+        var rows = ParsedRows(def: def, builders: def.fields.map { ColumnBuilder(field: $0, entity: declared.name) })
+        for (i, b) in rows.builders.enumerated() { b.source = sources[i] }
+        let total = chunks.reduce(0) { $0 + $1.lines.count }
+        for (i, b) in rows.builders.enumerated() {
+            b.reserve(total, bytes: chunks.reduce(0) { $0 + $1.builders[i].byteCount })
+        }
+        rows.lines.reserveCapacity(total)
+        var lineOffset = firstLine - 1
+        for chunk in chunks {
+            if var e = chunk.error {
+                e.line = e.line.map { $0 + lineOffset }
+                throw e
+            }
+            for var e in chunk.skipped {
+                e.line = e.line.map { $0 + lineOffset }
+                rows.skipped.add(e)
+            }
+            let offset = Int32(clamping: lineOffset)
+            rows.lines.append(contentsOf: chunk.lines.map { $0 + offset })
+            for (b, c) in zip(rows.builders, chunk.builders) { b.append(c) }
+            lineOffset += chunk.newlines
+        }
+        return rows
+    }
+
+    /// What every chunk of one CSV file shares.
+    struct CSVLayout: @unchecked Sendable {
+        var def: EntityDef
+        var sources: [Int?]
+        var headerCount: Int
+        var path: String
+        var lenient: Bool
+    }
+
+    /// One chunk's rows, with line numbers counted from the chunk's first line (1).
+    struct CSVChunk: @unchecked Sendable {
+        var start: Int
+        var stop: Int
+        var newlines: Int
+        var builders: [ColumnBuilder]
+        var lines: [Int32]
+        var skipped: [LoadError]
+        var error: LoadError?
+    }
+
+    /// Parses the records that start in `from ..< to`; the last may run past `to`.
+    static func parseCSVChunk(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ layout: CSVLayout) -> CSVChunk {
+        let builders = layout.def.fields.map { ColumnBuilder(field: $0, entity: layout.def.name) }
+        for (i, b) in builders.enumerated() {
+            b.source = layout.sources[i]
+            b.reserve((to - from) / 100)
+        }
+        let sourced = builders.filter { $0.source != nil }
+        let unsourced = builders.filter { $0.source == nil }
+        let idSource = layout.sources[0] ?? 0
+        var chunk = CSVChunk(start: from, stop: from, newlines: 0, builders: builders, lines: [], skipped: [], error: nil)
+        var reader = CSVReader(bytes: buf, from: from)
+        let path = layout.path
+        while true {
+            reader.skipBlankLines()
+            if reader.position >= to { break }
+            let more: Bool
+            do throws(CSVReader.Problem) { more = try reader.next() } catch {
+                // An unterminated quote swallows the rest of the file: nothing to resume.
+                chunk.error = csvProblem(error, path, buf, lineOffset: 0)
+                break
+            }
+            if !more { break }
+            var problem: LoadError?
+            if reader.fieldCount != layout.headerCount {
+                problem = LoadError(file: path, line: reader.recordLine, column: 1, kind: "ragged row",
+                                    message: "expected \(layout.headerCount) fields as in the header, found \(reader.fieldCount)")
+            } else {
+                for b in sourced {
+                    guard let s = b.source else { continue }
+                    if let message = b.stage(reader.field(s)) {
+                        problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: s), kind: kindOf(b.field.type), message: message)
+                        break
+                    }
+                }
+                if problem == nil, builders[0].stagedID.isEmpty {
+                    problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: idSource), kind: "missing id", message: "the row has no id")
+                }
+            }
+            if let problem {
+                guard layout.lenient else {
+                    chunk.error = problem
+                    break
+                }
+                chunk.skipped.append(problem)
+                continue
+            }
+            for b in unsourced { b.stageNull() }
+            for b in builders { b.commit() }
+            chunk.lines.append(Int32(clamping: reader.recordLine))
+        }
+        chunk.stop = reader.position
+        chunk.newlines = reader.line - 1
+        return chunk
     }
 
     static func kindOf(_ t: FieldType) -> String {
@@ -334,13 +467,13 @@ public enum Loader {
         }
     }
 
-    static func csvProblem(_ p: CSVReader.Problem, _ path: String, _ buf: UnsafeBufferPointer<UInt8>) -> LoadError {
+    static func csvProblem(_ p: CSVReader.Problem, _ path: String, _ buf: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> LoadError {
         switch p {
         case .unterminatedQuote(let line, let offset):
-            return LoadError(file: path, line: line, column: CSVReader.column(of: offset, in: buf) , kind: "unbalanced quote",
+            return LoadError(file: path, line: line + lineOffset, column: CSVReader.column(of: offset, in: buf), kind: "unbalanced quote",
                              message: "a quoted field starts here and is never closed")
         case .junkAfterQuote(let line, let offset):
-            return LoadError(file: path, line: line, column: CSVReader.column(of: offset, in: buf), kind: "unbalanced quote",
+            return LoadError(file: path, line: line + lineOffset, column: CSVReader.column(of: offset, in: buf), kind: "unbalanced quote",
                              message: "unexpected character after a closing quote (a quote inside a quoted field is written \"\")")
         }
     }
@@ -418,52 +551,67 @@ public enum Loader {
     // MARK: - Relationships
 
     static func resolveReferences(_ parsed: inout [ParsedEntity], schema: Schema, source: DataSource, lenient: Bool, skipped: inout SkipReport) throws(LoadError) {
+        // Every foreign key, looked up in its target's id index: one task per key field.
+        var found: [(entity: Int, field: Int, target: Int)] = []
         for ei in parsed.indices {
             for (fi, field) in parsed[ei].def.fields.enumerated() {
-                guard let ref = field.reference,
-                      let ti = parsed.firstIndex(where: { $0.def.name == ref.target }),
-                      case .string(var keys) = parsed[ei].columns[fi],
-                      case .string(let targetIDs) = parsed[ti].columns[0] else { continue }
-                let targetIndex = parsed[ti].idIndex
-                var links = [Int32](repeating: -1, count: parsed[ei].rowCount)
-                var dangling: [Int] = []
-                keys.bytes.withUnsafeBufferPointer { bytes in
-                    for row in 0..<parsed[ei].rowCount {
-                        let r = keys.range(row)
-                        if r.isEmpty { continue }
-                        if let t = targetIndex.lookup(UnsafeBufferPointer(rebasing: bytes[r]), in: targetIDs) {
-                            links[row] = t
-                        } else {
-                            dangling.append(row)
-                        }
-                    }
-                }
-                if !dangling.isEmpty {
-                    let p = parsed[ei]
-                    let path = p.file.map { source.path($0) } ?? p.def.name
-                    func error(_ row: Int) -> LoadError {
-                        let key = keys.string(row)
-                        return LoadError(file: path, line: Int(p.lines[row]), column: locateColumn(source, p, row: row, field: field.name),
-                                         kind: "dangling key", message: "'\(field.name)' is \"\(key)\", but no \(ref.target) row has that id")
-                    }
-                    guard lenient else { throw error(dangling[0]) }
-                    for row in dangling { skipped.add(error(row)) }
-                    // Dangling keys become null.
-                    var cleaned = StringColumn()
-                    var d = 0
-                    for row in 0..<p.rowCount {
-                        if d < dangling.count, dangling[d] == row {
-                            cleaned.appendNull()
-                            d += 1
-                        } else {
-                            keys.bytes.withUnsafeBufferPointer { cleaned.append(UnsafeBufferPointer(rebasing: $0[keys.range(row)])) }
-                        }
-                    }
-                    keys = cleaned
-                    parsed[ei].columns[fi] = .string(keys)
-                }
-                parsed[ei].links[fi] = links
+                if let ref = field.reference, let ti = parsed.firstIndex(where: { $0.def.name == ref.target }) { found.append((ei, fi, ti)) }
             }
+        }
+        let keyFields = found
+        let snapshot = parsed
+        let resolved = ResultSlots<(links: [Int32], dangling: [Int])>(count: keyFields.count)
+        DispatchQueue.concurrentPerform(iterations: keyFields.count) { k in
+            let (ei, fi, ti) = keyFields[k]
+            guard case .string(let column) = snapshot[ei].columns[fi], case .string(let targetIDs) = snapshot[ti].columns[0] else {
+                resolved.set(k, ([Int32](repeating: -1, count: snapshot[ei].rowCount), []))
+                return
+            }
+            let targetIndex = snapshot[ti].idIndex
+            var links = [Int32](repeating: -1, count: snapshot[ei].rowCount)
+            var dangling: [Int] = []
+            column.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<snapshot[ei].rowCount {
+                    let r = column.range(row)
+                    if r.isEmpty { continue }
+                    if let t = targetIndex.lookup(UnsafeBufferPointer(rebasing: bytes[r]), in: targetIDs) {
+                        links[row] = t
+                    } else {
+                        dangling.append(row)
+                    }
+                }
+            }
+            resolved.set(k, (links, dangling))
+        }
+        let results = resolved.values
+        for (k, (ei, fi, _)) in keyFields.enumerated() {
+            let field = parsed[ei].def.fields[fi]
+            guard let ref = field.reference, case .string(var keys) = parsed[ei].columns[fi], let (links, dangling) = results[k] else { continue }
+            if !dangling.isEmpty {
+                let p = parsed[ei]
+                let path = p.file.map { source.path($0) } ?? p.def.name
+                /// Only the first problem is located to its column: that reads the file again.
+                func error(_ row: Int, locate: Bool) -> LoadError {
+                    LoadError(file: path, line: Int(p.lines[row]), column: locate ? locateColumn(source, p, row: row, field: field.name) : nil,
+                              kind: "dangling key", message: "'\(field.name)' is \"\(keys.string(row))\", but no \(ref.target) row has that id")
+                }
+                guard lenient else { throw error(dangling[0], locate: true) }
+                for (n, row) in dangling.enumerated() { skipped.add(error(row, locate: n == 0)) }
+                // Dangling keys become null.
+                var cleaned = StringColumn()
+                var d = 0
+                for row in 0..<p.rowCount {
+                    if d < dangling.count, dangling[d] == row {
+                        cleaned.appendNull()
+                        d += 1
+                    } else {
+                        keys.bytes.withUnsafeBufferPointer { cleaned.append(UnsafeBufferPointer(rebasing: $0[keys.range(row)])) }
+                    }
+                }
+                keys = cleaned
+                parsed[ei].columns[fi] = .string(keys)
+            }
+            parsed[ei].links[fi] = links
         }
     }
 
@@ -473,19 +621,28 @@ public enum Loader {
         return bytes.withUnsafeBufferPointer { buf -> Int? in
             var reader = CSVReader(bytes: buf)
             guard (try? reader.next()) == true else { return nil }
-            var fieldIndex: Int?
             for h in 0..<reader.fieldCount where normalizeHeader(String(decoding: reader.field(h), as: UTF8.self)) == normalizeHeader(field) {
-                fieldIndex = h
-            }
-            guard let fieldIndex else { return nil }
-            while (try? reader.next()) == true {
-                if reader.recordLine == Int(p.lines[row]) {
-                    return fieldIndex < reader.fieldCount ? reader.column(ofField: fieldIndex) : nil
-                }
+                return columnOf(line: Int(p.lines[row]), field: h, in: buf)
             }
             return nil
         }
     }
+
+    /// The column where field `field` of the record starting on `line` begins (only for messages).
+    static func columnOf(line: Int, field: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
+        var reader = CSVReader(bytes: buf)
+        while (try? reader.next()) == true {
+            if reader.recordLine == line { return field < reader.fieldCount ? reader.column(ofField: field) : 1 }
+            if reader.recordLine > line { break }
+        }
+        return 1
+    }
+}
+
+/// A file's bytes, read (never written) by the tasks that parse its chunks while the owner keeps them alive.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 }
 
 /// Results written by concurrent tasks, one slot each.

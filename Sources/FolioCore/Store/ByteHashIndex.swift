@@ -59,6 +59,34 @@ public struct ByteHashIndex: Sendable {
         return key.withUTF8 { lookup($0, in: column) }
     }
 
+    /// Adds `row` (already in `column`) unless an equal string is indexed; returns that row if so.
+    /// One probe serves both the duplicate check and the insertion.
+    public mutating func insertUnlessPresent(row: Int, in column: StringColumn) -> Int32? {
+        if (used + 1) * 2 > slots.count { rehash(column, capacity: slots.count * 2) }
+        let mask = mask
+        let found: Int32? = column.bytes.withUnsafeBufferPointer { bytes in
+            column.offsets.withUnsafeBufferPointer { offsets in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    let lo = offsets[row], hi = offsets[row + 1]
+                    let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+                    var slot = Self.hash(key) & mask
+                    while true {
+                        let existing = slots[slot]
+                        if existing < 0 {
+                            slots[slot] = Int32(row)
+                            return nil
+                        }
+                        let elo = offsets[Int(existing)], ehi = offsets[Int(existing) + 1]
+                        if ehi - elo == hi - lo, memcmpEqual(bytes, elo, key) { return existing }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+        if found == nil { used += 1 }
+        return found
+    }
+
     /// Adds `row` (already appended to `column`); the caller has checked it is not a duplicate.
     public mutating func insert(row: Int, in column: StringColumn) {
         if (used + 1) * 2 > slots.count { rehash(column, capacity: slots.count * 2) }

@@ -1,0 +1,916 @@
+#!/usr/bin/env python3
+"""Cross-check folio against DuckDB, in the spirit of SQLite's sqllogictest.
+
+Every case is a folio query and the SQL that SPEC §4 says is equivalent. The
+sample portfolio (Samples/portfolio) is loaded into an in-memory DuckDB with
+explicit column types; folio runs the queries (batched into as few processes as
+possible, --format json) and the answers are compared value by value.
+
+    python3 Tests/CrossCheck/crosscheck.py [--folio PATH] [--data DIR] [-k TEXT] [-v]
+
+Prints every mismatching case (folio query, SQL, both answers) and a final line
+`N passed, M failed`; exits 1 if any case failed. See README.md beside this file
+for the semantics mirrored in the SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import datetime as dt
+import decimal
+import json
+import math
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# The sample's folio.json: {"as_of": "2026-06-15", "fiscal_year_start": 2}. The loader
+# below reads it and refuses to run if it ever changes (the cases are written for it).
+TODAY = dt.date(2026, 6, 15)
+FY_START = 2
+
+# ---------------------------------------------------------------------------------
+# Schema (SPEC §2): DuckDB column types, and enums in declared order.
+# ---------------------------------------------------------------------------------
+
+MONEY = "DECIMAL(18,2)"
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "managers": [
+        ("id", "VARCHAR"), ("name", "VARCHAR"), ("email", "VARCHAR"), ("role", "VARCHAR"),
+        ("level", "VARCHAR"), ("region", "VARCHAR"), ("lead_id", "VARCHAR"), ("quota", MONEY),
+    ],
+    "accounts": [
+        ("id", "VARCHAR"), ("name", "VARCHAR"), ("parent_id", "VARCHAR"), ("owner_id", "VARCHAR"),
+        ("industry", "VARCHAR"), ("tier", "VARCHAR"), ("region", "VARCHAR"), ("country", "VARCHAR"),
+        ("status", "VARCHAR"), ("employees", "BIGINT"), ("arr", MONEY), ("health", "BIGINT"),
+        ("nps", "BIGINT"), ("products", "VARCHAR"), ("seats", "BIGINT"), ("seats_used", "BIGINT"),
+        ("customer_since", "DATE"), ("renewal_date", "DATE"),
+    ],
+    "contacts": [
+        ("id", "VARCHAR"), ("name", "VARCHAR"), ("title", "VARCHAR"), ("email", "VARCHAR"),
+        ("phone", "VARCHAR"), ("account_id", "VARCHAR"), ("role", "VARCHAR"),
+        ("is_primary", "BOOLEAN"), ("last_contacted", "DATE"),
+    ],
+    "opportunities": [
+        ("id", "VARCHAR"), ("name", "VARCHAR"), ("product", "VARCHAR"), ("next_step", "VARCHAR"),
+        ("account_id", "VARCHAR"), ("owner_id", "VARCHAR"), ("type", "VARCHAR"), ("stage", "VARCHAR"),
+        ("amount", MONEY), ("probability", "BIGINT"), ("created", "DATE"), ("close_date", "DATE"),
+    ],
+    "activities": [
+        ("id", "VARCHAR"), ("subject", "VARCHAR"), ("account_id", "VARCHAR"),
+        ("contact_id", "VARCHAR"), ("owner_id", "VARCHAR"), ("kind", "VARCHAR"),
+        ("date", "DATE"), ("outcome", "VARCHAR"),
+    ],
+}
+
+ENUMS: dict[str, list[str]] = {
+    "mrole": ["strategic", "key", "technical", "sales", "customer_success", "global"],
+    "level": ["junior", "mid", "senior"],
+    "region": ["AMER", "EMEA", "APAC", "LATAM"],
+    "industry": ["technology", "manufacturing", "professional_services", "retail",
+                 "financial_services", "healthcare", "telecom", "consumer_goods", "pharma",
+                 "public_sector"],
+    "tier": ["strategic", "key", "growth", "standard"],
+    "status": ["active", "churned", "prospect"],
+    "crole": ["decision_maker", "champion", "influencer", "user", "blocker"],
+    "otype": ["new_business", "upsell", "cross_sell", "renewal"],
+    "stage": ["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"],
+    "kind": ["call", "email", "meeting", "qbr", "note"],
+    "outcome": ["positive", "neutral", "negative"],
+}
+
+
+def load(con: duckdb.DuckDBPyConnection, data_dir: str) -> None:
+    with open(os.path.join(data_dir, "folio.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    if cfg.get("as_of") != TODAY.isoformat() or cfg.get("fiscal_year_start") != FY_START:
+        sys.exit(f"crosscheck: {data_dir}/folio.json is {cfg}; the cases expect "
+                 f"as_of {TODAY} and fiscal_year_start {FY_START}")
+    # One thread, so that row_number() OVER () numbers rows in file order: `ord` is the
+    # input order folio keeps (stable sort, unsorted output) and tie-breaks on it.
+    con.execute("SET threads TO 1")
+    for table, cols in TABLES.items():
+        path = os.path.join(data_dir, f"{table}.csv").replace("'", "''")
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in cols)
+        select = ", ".join(
+            "CASE WHEN products IS NULL THEN NULL ELSE "
+            "list_transform(string_split(products, ';'), lambda p: trim(p)) END AS products"
+            if c == "products" else c
+            for c, _ in cols
+        )
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT row_number() OVER () AS ord, {select} "
+            f"FROM read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
+            f"auto_detect = false, columns = {{{spec}}})"
+        )
+    # Helpers, each a direct transcription of a SPEC §4 rule.
+    for name, values in ENUMS.items():   # enums order by declaration, case-insensitively
+        lst = ", ".join("'" + v.lower() + "'" for v in values)
+        con.execute(f"CREATE MACRO ord_{name}(x) AS list_position([{lst}], lower(x))")
+    con.execute(  # `list has x`: membership, case-insensitive; a null list is false
+        "CREATE MACRO lhas(l, x) AS list_contains(list_transform(l, lambda e: lower(e)), lower(x))")
+    con.execute(  # has any / has all over lowercased lists
+        "CREATE MACRO llower(l) AS list_transform(l, lambda e: lower(e))")
+    con.execute(  # a fiscal year is named for the calendar year in which it ends
+        f"CREATE MACRO fy(d) AS CASE WHEN month(d) >= {FY_START} AND {FY_START} > 1 "
+        f"THEN year(d) + 1 ELSE year(d) END")
+    con.execute(  # fiscal quarters: 3-month blocks from the fiscal year's first month
+        f"CREATE MACRO fq(d) AS ((month(d) - {FY_START} + 12) % 12) // 3 + 1")
+    con.execute(  # round half away from zero
+        "CREATE MACRO rnd(x, n) AS sign(x) * floor(abs(x) * pow(10, n) + 0.5) / pow(10, n)")
+    con.execute(  # month arithmetic that clamps to the month's last day
+        "CREATE MACRO addm(d, n) AS CAST(d + to_months(CAST(n AS INTEGER)) AS DATE)")
+    con.execute(  # `/` is decimal division; x / 0 is null
+        "CREATE MACRO div(a, b) AS CAST(a AS DOUBLE) / nullif(CAST(b AS DOUBLE), 0)")
+
+
+# ---------------------------------------------------------------------------------
+# Date ranges (SPEC §4), computed here in Python and pasted into the SQL as literals.
+# ---------------------------------------------------------------------------------
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    m += 1
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def period(which: str, unit: str) -> tuple[dt.date, dt.date]:
+    """this|last|next week|month|quarter|year|fiscal quarter|fiscal year: calendar periods."""
+    off = {"this": 0, "last": -1, "next": 1}[which]
+    first = TODAY.replace(day=1)
+    if unit == "week":                       # weeks start Monday
+        s = TODAY - dt.timedelta(days=TODAY.weekday()) + dt.timedelta(days=7 * off)
+        return s, s + dt.timedelta(days=6)
+    months, start = {
+        "month": (1, first),
+        "quarter": (3, add_months(first, -((TODAY.month - 1) % 3))),
+        "year": (12, add_months(first, -(TODAY.month - 1))),
+        "fiscal quarter": (3, add_months(first, -((TODAY.month - FY_START) % 3))),
+        "fiscal year": (12, add_months(first, -((TODAY.month - FY_START) % 12))),
+    }[unit]
+    s = add_months(start, months * off)
+    return s, add_months(s, months) - dt.timedelta(days=1)
+
+
+def rolling(which: str, n: int, unit: str) -> tuple[dt.date, dt.date]:
+    """last|next N days|weeks|months|quarters|years: today − N … today / today … today + N."""
+    sign = -1 if which == "last" else 1
+    if unit in ("days", "weeks"):
+        other = TODAY + dt.timedelta(days=sign * n * (7 if unit == "weeks" else 1))
+    else:
+        other = add_months(TODAY, sign * n * {"months": 1, "quarters": 3, "years": 12}[unit])
+    return (other, TODAY) if which == "last" else (TODAY, other)
+
+
+def between(r: tuple[dt.date, dt.date]) -> str:
+    return f"BETWEEN DATE '{r[0]}' AND DATE '{r[1]}'"
+
+
+def D(d: dt.date) -> str:
+    return f"DATE '{d}'"
+
+
+# ---------------------------------------------------------------------------------
+# The cases.
+# ---------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    folio: str
+    sql: str
+    names: list[str] | None = None   # when given, folio's column names are checked too
+
+
+CASES: list[Case] = []
+
+
+def case(folio: str, sql: str, names: list[str] | None = None) -> None:
+    CASES.append(Case(" ".join(folio.split()), " ".join(sql.split()), names))
+
+
+# The join most path cases need: opportunities → accounts → managers, accounts → parent.
+OPP_PATHS = """
+  FROM opportunities o
+  LEFT JOIN accounts a ON a.id = o.account_id
+  LEFT JOIN managers am ON am.id = a.owner_id
+  LEFT JOIN accounts ap ON ap.id = a.parent_id
+  LEFT JOIN accounts app ON app.id = ap.parent_id
+"""
+
+# --- comparisons on ints -----------------------------------------------------------
+case('accounts | where health = 51 | select id',
+     'SELECT id FROM accounts WHERE health = 51 ORDER BY ord')
+case('accounts | where health == 100 | select id, health',
+     'SELECT id, health FROM accounts WHERE health = 100 ORDER BY ord')
+case('accounts | where health != 51 | select id, health',       # null != 51 is true
+     'SELECT id, health FROM accounts WHERE health IS DISTINCT FROM 51 ORDER BY ord')
+case('accounts | where nps <> 0 | count',
+     'SELECT count(*) FROM accounts WHERE nps IS DISTINCT FROM 0')
+case('accounts | where nps < 0 | select id, nps',
+     'SELECT id, nps FROM accounts WHERE nps < 0 ORDER BY ord')
+case('accounts | where nps <= -50 | select id, nps',
+     'SELECT id, nps FROM accounts WHERE nps <= -50 ORDER BY ord')
+case('accounts | where employees > 5000 | select id, employees',
+     'SELECT id, employees FROM accounts WHERE employees > 5000 ORDER BY ord')
+case('accounts | where seats_used >= seats | select id, seats, seats_used',
+     'SELECT id, seats, seats_used FROM accounts WHERE seats_used >= seats ORDER BY ord')
+case('accounts | where nps > -1_000 | count',                    # null > x is false
+     'SELECT count(*) FROM accounts WHERE nps > -1000')
+
+# --- comparisons on money (plain numbers count currency units) -----------------------
+case('accounts | where arr > 1m | select id, arr',
+     'SELECT id, arr FROM accounts WHERE arr > 1000000 ORDER BY ord')
+case('accounts | where arr <= 5000 | select id, arr',
+     'SELECT id, arr FROM accounts WHERE arr <= 5000 ORDER BY ord')
+case('accounts | where arr = 56099.49 | select id, arr',
+     'SELECT id, arr FROM accounts WHERE arr = 56099.49 ORDER BY ord')
+case('accounts | where arr < 1.2k | select id, arr',
+     'SELECT id, arr FROM accounts WHERE arr < 1200 ORDER BY ord')
+case('opportunities | where amount != 5500 | count',
+     'SELECT count(*) FROM opportunities WHERE amount IS DISTINCT FROM 5500')
+case('opportunities | where amount >= 250K | select id, amount',
+     'SELECT id, amount FROM opportunities WHERE amount >= 250000 ORDER BY ord')
+case('managers | where quota >= 1_000_000 | select id, quota',
+     'SELECT id, quota FROM managers WHERE quota >= 1000000 ORDER BY ord')
+case('managers | where quota != 570000 | select id, quota',
+     'SELECT id, quota FROM managers WHERE quota IS DISTINCT FROM 570000 ORDER BY ord')
+
+# --- comparisons on dates -----------------------------------------------------------
+case('opportunities | where close_date = 2026-06-30 | select id, close_date',
+     "SELECT id, close_date FROM opportunities WHERE close_date = DATE '2026-06-30' ORDER BY ord")
+case('opportunities | where close_date = "2026-06-30" | select id',   # a string read as a date
+     "SELECT id FROM opportunities WHERE close_date = DATE '2026-06-30' ORDER BY ord")
+case('accounts | where renewal_date < today | count',
+     f'SELECT count(*) FROM accounts WHERE renewal_date < {D(TODAY)}')
+case('accounts | where customer_since >= 2025-09-01 | select id, customer_since',
+     "SELECT id, customer_since FROM accounts WHERE customer_since >= DATE '2025-09-01' ORDER BY ord")
+case('activities | where date > 2026-06-05 | select id, date',
+     "SELECT id, date FROM activities WHERE date > DATE '2026-06-05' ORDER BY ord")
+case('contacts | where last_contacted <= 2025-07-01 | select id, last_contacted',
+     "SELECT id, last_contacted FROM contacts WHERE last_contacted <= DATE '2025-07-01' ORDER BY ord")
+case('accounts | where renewal_date != 2027-01-08 | count',
+     "SELECT count(*) FROM accounts WHERE renewal_date IS DISTINCT FROM DATE '2027-01-08'")
+
+# --- enums: equality and declared-order comparisons ----------------------------------
+case('opportunities | where stage = "closed_won" | count',
+     "SELECT count(*) FROM opportunities WHERE stage = 'closed_won'")
+case('opportunities | where stage != "closed_won" | count',
+     "SELECT count(*) FROM opportunities WHERE stage IS DISTINCT FROM 'closed_won'")
+case('opportunities | where stage < "closed_won" and amount > 100k | select id, stage',
+     "SELECT id, stage FROM opportunities WHERE ord_stage(stage) < ord_stage('closed_won') "
+     "AND amount > 100000 ORDER BY ord")
+case('opportunities | where stage >= "negotiation" and amount > 150k | select id, stage',
+     "SELECT id, stage FROM opportunities WHERE ord_stage(stage) >= ord_stage('negotiation') "
+     "AND amount > 150000 ORDER BY ord")
+case('accounts | where tier <= "key" | select id, tier',
+     "SELECT id, tier FROM accounts WHERE ord_tier(tier) <= ord_tier('key') ORDER BY ord")
+case('accounts | where tier > "growth" | count',
+     "SELECT count(*) FROM accounts WHERE ord_tier(tier) > ord_tier('growth')")
+case('accounts | where region > "EMEA" | select id, region',      # APAC, LATAM (not alphabetical)
+     "SELECT id, region FROM accounts WHERE ord_region(region) > ord_region('EMEA') ORDER BY ord")
+case('managers | where level >= "mid" | select id, level',
+     "SELECT id, level FROM managers WHERE ord_level(level) >= ord_level('mid') ORDER BY ord")
+case('managers | where role < "sales" | select id, role',
+     "SELECT id, role FROM managers WHERE ord_mrole(role) < ord_mrole('sales') ORDER BY ord")
+case('accounts | where region = "emea" | count',                  # string = is case-insensitive
+     "SELECT count(*) FROM accounts WHERE lower(region) = 'emea'")
+
+# --- strings: case-insensitive =, !=, ordering ---------------------------------------
+case('accounts | where name = "orion bank & co." | select id, name',
+     "SELECT id, name FROM accounts WHERE lower(name) = lower('orion bank & co.') ORDER BY ord")
+case('accounts | where name = "\\"Golden Gate\\" Motors Oy" or name = \'Côte d\\\'Azur Motors Inc.\' '
+     '| select id, name',
+     "SELECT id, name FROM accounts WHERE lower(name) IN "
+     "(lower('\"Golden Gate\" Motors Oy'), lower('Côte d''Azur Motors Inc.')) ORDER BY ord")
+case('accounts | where country = "de" | count',
+     "SELECT count(*) FROM accounts WHERE lower(country) = 'de'")
+case('accounts | where country != "us" | count',
+     "SELECT count(*) FROM accounts WHERE lower(country) IS DISTINCT FROM 'us'")
+case('managers | where name >= "l" and name < "m" | select id, name',
+     "SELECT id, name FROM managers WHERE lower(name) >= 'l' AND lower(name) < 'm' ORDER BY ord")
+case('accounts | where name > "x" and name < "zz" | select id, name',
+     "SELECT id, name FROM accounts WHERE lower(name) > 'x' AND lower(name) < 'zz' ORDER BY ord")
+case('contacts | where title <= "Chief" | select id, title',
+     "SELECT id, title FROM contacts WHERE lower(title) <= 'chief' ORDER BY ord")
+
+# --- in / not in ---------------------------------------------------------------------
+case('accounts | where country in ("de", "FR", "gb") | select id, country',
+     "SELECT id, country FROM accounts WHERE lower(country) IN ('de', 'fr', 'gb') ORDER BY ord")
+case('opportunities | where stage in ("closed_won", "closed_lost") | count',
+     "SELECT count(*) FROM opportunities WHERE stage IN ('closed_won', 'closed_lost')")
+case('opportunities | where stage not in ("closed_won", "closed_lost") | count',
+     "SELECT count(*) FROM opportunities WHERE stage NOT IN ('closed_won', 'closed_lost')")
+case('opportunities | where probability in (10, 90) | select id, probability',
+     "SELECT id, probability FROM opportunities WHERE probability IN (10, 90) ORDER BY ord")
+case('accounts | where nps in (18, 36) | select id, nps',
+     "SELECT id, nps FROM accounts WHERE nps IN (18, 36) ORDER BY ord")
+case('accounts | where nps not in (18, 36) | count',              # null operand: false
+     "SELECT count(*) FROM accounts WHERE nps NOT IN (18, 36)")
+case('accounts | where not (nps in (18, 36)) | count',            # not is two-valued: nulls kept
+     "SELECT count(*) FROM accounts WHERE NOT coalesce(nps IN (18, 36), false)")
+case('opportunities | where close_date in (2026-06-30, 2026-07-01) | select id, close_date',
+     "SELECT id, close_date FROM opportunities "
+     "WHERE close_date IN (DATE '2026-06-30', DATE '2026-07-01') ORDER BY ord")
+case('opportunities | where amount in (5500, 2500) | count',
+     "SELECT count(*) FROM opportunities WHERE amount IN (5500, 2500)")
+case('activities | where outcome not in ("positive") | count',
+     "SELECT count(*) FROM activities WHERE outcome NOT IN ('positive')")
+case('contacts | where role in ("Champion", "BLOCKER") | count',
+     "SELECT count(*) FROM contacts WHERE lower(role) IN ('champion', 'blocker')")
+
+# --- between / not between -----------------------------------------------------------
+case('accounts | where health between 40 and 42 | select id, health',
+     "SELECT id, health FROM accounts WHERE health BETWEEN 40 AND 42 ORDER BY ord")
+case('accounts | where health not between 10 and 95 | select id, health',
+     "SELECT id, health FROM accounts WHERE health NOT BETWEEN 10 AND 95 ORDER BY ord")
+case('opportunities | where close_date between 2026-06-01 and 2026-06-07 | select id, close_date',
+     "SELECT id, close_date FROM opportunities "
+     "WHERE close_date BETWEEN DATE '2026-06-01' AND DATE '2026-06-07' ORDER BY ord")
+case('accounts | where arr between 100k and 120k | select id, arr',
+     "SELECT id, arr FROM accounts WHERE arr BETWEEN 100000 AND 120000 ORDER BY ord")
+case('opportunities | where stage between "qualification" and "negotiation" | count',
+     "SELECT count(*) FROM opportunities WHERE ord_stage(stage) "
+     "BETWEEN ord_stage('qualification') AND ord_stage('negotiation')")
+
+# --- like / not like ------------------------------------------------------------------
+case('accounts | where name like "%BANK%" | select id, name',
+     "SELECT id, name FROM accounts WHERE name ILIKE '%bank%' ORDER BY ord")
+case('accounts | where name like "krak_w%" | select id, name',    # _ is one character (ó)
+     "SELECT id, name FROM accounts WHERE name ILIKE 'krak_w%' ORDER BY ord")
+case('accounts | where name not like "%,%" | count',
+     "SELECT count(*) FROM accounts WHERE name NOT ILIKE '%,%'")
+case('contacts | where email like "%@%.de" | count',
+     "SELECT count(*) FROM contacts WHERE email ILIKE '%@%.de'")
+case('opportunities | where next_step like "%\\"infosec\\"%" | count',
+     "SELECT count(*) FROM opportunities WHERE next_step ILIKE '%\"infosec\"%'")
+case('contacts | where phone not like "+1 %" | count',             # null phone: false
+     "SELECT count(*) FROM contacts WHERE phone NOT ILIKE '+1 %'")
+case('accounts | where name like "%_oy" | select id, name',
+     "SELECT id, name FROM accounts WHERE name ILIKE '%_oy' ORDER BY ord")
+
+# --- is null / is not null / = null ------------------------------------------------------
+case('accounts | where nps is null | select id',
+     "SELECT id FROM accounts WHERE nps IS NULL ORDER BY ord")
+case('accounts | where products is null | count',
+     "SELECT count(*) FROM accounts WHERE products IS NULL")
+case('accounts | where parent_id is not null | select id, parent_id',
+     "SELECT id, parent_id FROM accounts WHERE parent_id IS NOT NULL ORDER BY ord")
+case('contacts | where phone is null | count',
+     "SELECT count(*) FROM contacts WHERE phone IS NULL")
+case('activities | where contact_id is null and outcome is null | select id',
+     "SELECT id FROM activities WHERE contact_id IS NULL AND outcome IS NULL ORDER BY ord")
+case('managers | where quota = null | select id',
+     "SELECT id FROM managers WHERE quota IS NULL ORDER BY ord")
+case('accounts | where renewal_date is not null and arr != null | count',
+     "SELECT count(*) FROM accounts WHERE renewal_date IS NOT NULL AND arr IS NOT NULL")
+case('opportunities | where next_step = null | count',
+     "SELECT count(*) FROM opportunities WHERE next_step IS NULL")
+case('accounts | where parent.name is null | count',
+     "SELECT count(*) FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id WHERE p.name IS NULL")
+
+# --- has / has any / has all / not has -----------------------------------------------
+case('accounts | where products has "analytics" | count',
+     "SELECT count(*) FROM accounts WHERE lhas(products, 'analytics')")
+case('accounts | where products has any ("AI Assistant", "mobile") | select id, products',
+     "SELECT id, products FROM accounts "
+     "WHERE list_has_any(llower(products), ['ai assistant', 'mobile']) ORDER BY ord")
+case('accounts | where products has all ("CRM Cloud", "security", "ANALYTICS") | select id',
+     "SELECT id FROM accounts "
+     "WHERE list_has_all(llower(products), ['crm cloud', 'security', 'analytics']) ORDER BY ord")
+case('accounts | where products not has "CRM Cloud" | select id, products',  # null list: false
+     "SELECT id, products FROM accounts WHERE NOT lhas(products, 'crm cloud') ORDER BY ord")
+case('accounts | where status = "active" and products not has "Security" | count',
+     "SELECT count(*) FROM accounts WHERE status = 'active' AND NOT lhas(products, 'security')")
+case('accounts | where not (products has "Mobile") | count',       # two-valued not
+     "SELECT count(*) FROM accounts WHERE NOT coalesce(lhas(products, 'mobile'), false)")
+
+# --- and / or / not with nulls (two-valued logic) -------------------------------------
+case('accounts | where not (nps < 0) | count',
+     "SELECT count(*) FROM accounts WHERE NOT coalesce(nps < 0, false)")
+case('accounts | where nps < -60 or health < 20 | select id, nps, health',
+     "SELECT id, nps, health FROM accounts WHERE nps < -60 OR health < 20 ORDER BY ord")
+case('accounts | where not (nps < 0 or health < 30) | count',
+     "SELECT count(*) FROM accounts WHERE NOT coalesce(nps < 0 OR health < 30, false)")
+case('accounts | where nps >= 60 and not (health >= 50) | select id',
+     "SELECT id FROM accounts WHERE nps >= 60 AND NOT coalesce(health >= 50, false) ORDER BY ord")
+case('accounts | where not nps = null | count',     # not binds looser than =
+     "SELECT count(*) FROM accounts WHERE nps IS NOT NULL")
+case('accounts | where nps != health | count',     # null is a value for = and !=
+     "SELECT count(*) FROM accounts WHERE nps IS DISTINCT FROM health")
+case('accounts | where nps = health | select id, nps, health',
+     "SELECT id, nps, health FROM accounts WHERE nps IS NOT DISTINCT FROM health ORDER BY ord")
+case('accounts | where tier = "strategic" or region = "LATAM" and health > 80 | select id',
+     "SELECT id FROM accounts WHERE tier = 'strategic' OR (region = 'LATAM' AND health > 80) ORDER BY ord")
+case('accounts | where not (not (health > 90)) | select id',
+     "SELECT id FROM accounts WHERE health > 90 ORDER BY ord")
+case('contacts | where is_primary and role = "champion" | count',
+     "SELECT count(*) FROM contacts WHERE is_primary AND role = 'champion'")
+case('contacts | where not is_primary and last_contacted > 2026-06-10 | select id',
+     "SELECT id FROM contacts WHERE NOT is_primary AND last_contacted > DATE '2026-06-10' ORDER BY ord")
+case('contacts | where is_primary = true | count',
+     "SELECT count(*) FROM contacts WHERE is_primary = true")
+case('contacts | where is_primary != false and is_primary > false | count',
+     "SELECT count(*) FROM contacts WHERE is_primary IS DISTINCT FROM false AND is_primary > false")
+case('accounts | limit 40 | select id, nps < 0, nps = null, nps != 18, not (nps > 0), '
+     'nps > 0 or health > 50, nps > 0 and health > 50',
+     "SELECT id, coalesce(nps < 0, false), nps IS NULL, nps IS DISTINCT FROM 18, "
+     "NOT coalesce(nps > 0, false), coalesce(nps > 0 OR health > 50, false), "
+     "coalesce(nps > 0 AND health > 50, false) FROM accounts ORDER BY ord LIMIT 40")
+
+# --- arithmetic -------------------------------------------------------------------------
+case('accounts | limit 60 | select id, seats - seats_used, seats * 2 + 1, -nps, arr * 2, arr / 4, '
+     'arr / seats, health / 3, arr + arr, arr - 1000',
+     "SELECT id, seats - seats_used, seats * 2 + 1, -nps, arr * 2, div(arr, 4), div(arr, seats), "
+     "div(health, 3), arr + arr, arr - 1000 FROM accounts ORDER BY ord LIMIT 60")
+case('opportunities | limit 60 | select id, amount * probability, amount * probability / 100, '
+     'amount / 0, probability / 7, amount / (probability - probability)',
+     "SELECT id, amount * probability, div(amount * probability, 100), NULL, div(probability, 7), NULL "
+     "FROM opportunities ORDER BY ord LIMIT 60")
+case('accounts | where seats - seats_used > 150 | select id, seats, seats_used',
+     "SELECT id, seats, seats_used FROM accounts WHERE seats - seats_used > 150 ORDER BY ord")
+case('accounts | where arr / seats > 1500 | select id',
+     "SELECT id FROM accounts WHERE div(arr, seats) > 1500 ORDER BY ord")
+case('opportunities | where amount * 2 >= 1m | select id, amount',
+     "SELECT id, amount FROM opportunities WHERE amount * 2 >= 1000000 ORDER BY ord")
+case('opportunities | where amount * probability / 100 > 200k | select id',
+     "SELECT id FROM opportunities WHERE div(amount * probability, 100) > 200000 ORDER BY ord")
+case('accounts | where health / 0 = null | count',
+     "SELECT count(*) FROM accounts")
+case('managers | select id, quota * 3, quota / 12, quota - quota, 2 + 3 * 4, (2 + 3) * 4, 7 / 2, -3 - -5',
+     "SELECT id, quota * 3, div(quota, 12), quota - quota, 14, 20, 3.5, 2 FROM managers ORDER BY ord")
+
+# --- date arithmetic ----------------------------------------------------------------------
+case('accounts | limit 60 | select id, renewal_date + 30 days, renewal_date - 2 weeks, '
+     'customer_since + 1 month, customer_since - 1 month, renewal_date + 1 quarter, '
+     'renewal_date - 1 year, renewal_date - customer_since',
+     "SELECT id, renewal_date + 30, renewal_date - 14, addm(customer_since, 1), "
+     "addm(customer_since, -1), addm(renewal_date, 3), addm(renewal_date, -12), "
+     "renewal_date - customer_since FROM accounts ORDER BY ord LIMIT 60")
+case('accounts | where day(customer_since) >= 29 | select id, customer_since + 1 month, '
+     'customer_since + 1 year, customer_since - 1 quarter, customer_since + 6 months',
+     "SELECT id, addm(customer_since, 1), addm(customer_since, 12), addm(customer_since, -3), "
+     "addm(customer_since, 6) FROM accounts WHERE day(customer_since) >= 29 ORDER BY ord")
+case('managers | limit 1 | select 2026-01-31 + 1 month, 2024-02-29 + 1 year, 2026-03-31 - 1 month, '
+     '2025-08-31 + 1 quarter, 2026-05-31 + 6 months, 2024-02-29 - 4 years, 2026-12-31 + 2 days, '
+     '2026-03-01 - 2026-02-01, 2025-01-01 - 2026-01-01',
+     "SELECT DATE '2026-02-28', DATE '2025-02-28', DATE '2026-02-28', DATE '2025-11-30', "
+     "DATE '2026-11-30', DATE '2020-02-29', DATE '2027-01-02', 28, -365")
+case('opportunities | where close_date - created > 700 | select id, close_date - created',
+     "SELECT id, close_date - created FROM opportunities WHERE close_date - created > 700 ORDER BY ord")
+case('opportunities | where close_date < created + 10 days | select id, created, close_date',
+     "SELECT id, created, close_date FROM opportunities WHERE close_date < created + 10 ORDER BY ord")
+case('accounts | where renewal_date <= today + 3 weeks and renewal_date >= today | select id, renewal_date',
+     f"SELECT id, renewal_date FROM accounts WHERE renewal_date <= {D(TODAY)} + 21 "
+     f"AND renewal_date >= {D(TODAY)} ORDER BY ord")
+case('managers | limit 1 | select today, today + 1 day, today - 1 week, today + 1 month, '
+     'today - 1 quarter, today + 1 year',
+     f"SELECT {D(TODAY)}, {D(TODAY + dt.timedelta(days=1))}, {D(TODAY - dt.timedelta(days=7))}, "
+     f"{D(add_months(TODAY, 1))}, {D(add_months(TODAY, -3))}, {D(add_months(TODAY, 12))}")
+
+# --- date ranges --------------------------------------------------------------------------
+for which in ("this", "last", "next"):
+    for unit in ("week", "month", "quarter", "year", "fiscal quarter", "fiscal year"):
+        r = period(which, unit)
+        if unit in ("week", "month"):
+            case(f'opportunities | where close_date in {which} {unit} | select id, close_date',
+                 f"SELECT id, close_date FROM opportunities WHERE close_date {between(r)} ORDER BY ord")
+        else:
+            case(f'opportunities | where close_date in {which} {unit} | count',
+                 f"SELECT count(*) FROM opportunities WHERE close_date {between(r)}")
+for which, n, unit, table, col in [
+    ("last", 30, "days", "activities", "date"),
+    ("next", 90, "days", "accounts", "renewal_date"),
+    ("last", 2, "weeks", "activities", "date"),
+    ("next", 3, "weeks", "opportunities", "close_date"),
+    ("last", 1, "months", "contacts", "last_contacted"),
+    ("next", 1, "month", "opportunities", "close_date"),
+    ("last", 2, "quarters", "opportunities", "created"),
+    ("next", 1, "quarter", "accounts", "renewal_date"),
+    ("last", 1, "year", "accounts", "customer_since"),
+    ("next", 2, "years", "opportunities", "close_date"),
+]:
+    plural = unit if unit.endswith("s") else unit + "s"
+    r = rolling(which, n, plural)
+    case(f'{table} | where {col} in {which} {n} {unit} | select id, {col}',
+         f"SELECT id, {col} FROM {table} WHERE {col} {between(r)} ORDER BY ord")
+r = rolling("next", 90, "days")
+case('accounts | where renewal_date not in next 90 days | count',   # null operand: false
+     f"SELECT count(*) FROM accounts WHERE renewal_date NOT {between(r)}")
+r = period("this", "fiscal year")
+case('accounts | where not (renewal_date in this fiscal year) | count',   # two-valued not
+     f"SELECT count(*) FROM accounts WHERE NOT coalesce(renewal_date {between(r)}, false)")
+
+# --- paths (to-one, depth 1–3, null keys) --------------------------------------------------
+case('opportunities | where id <= "O00000060" | select id, account.name, account.owner.name, '
+     'account.owner.region, account.parent.name, account.parent.parent.name, account.parent.owner.email',
+     "SELECT o.id, a.name, am.name, am.region, ap.name, app.name, apm.email " + OPP_PATHS +
+     " LEFT JOIN managers apm ON apm.id = ap.owner_id WHERE o.id <= 'O00000060' ORDER BY o.ord")
+case('accounts | where parent_id is not null | select id, parent.name, parent.parent.name, '
+     'parent.parent.parent.id, parent.owner.lead.name, owner.lead.lead.name',
+     "SELECT a.id, p.name, pp.name, ppp.id, pol.name, oll.name FROM accounts a "
+     "LEFT JOIN accounts p ON p.id = a.parent_id LEFT JOIN accounts pp ON pp.id = p.parent_id "
+     "LEFT JOIN accounts ppp ON ppp.id = pp.parent_id "
+     "LEFT JOIN managers po ON po.id = p.owner_id LEFT JOIN managers pol ON pol.id = po.lead_id "
+     "LEFT JOIN managers o ON o.id = a.owner_id LEFT JOIN managers ol ON ol.id = o.lead_id "
+     "LEFT JOIN managers oll ON oll.id = ol.lead_id "
+     "WHERE a.parent_id IS NOT NULL ORDER BY a.ord")
+case('managers | select id, lead.name, lead.lead.name, lead.lead.lead.id, lead.quota',
+     "SELECT m.id, l.name, ll.name, lll.id, l.quota FROM managers m "
+     "LEFT JOIN managers l ON l.id = m.lead_id LEFT JOIN managers ll ON ll.id = l.lead_id "
+     "LEFT JOIN managers lll ON lll.id = ll.lead_id ORDER BY m.ord")
+case('activities | limit 80 | select id, contact.name, contact.account.owner.name, contact.role, '
+     'contact.is_primary, owner.region',
+     "SELECT t.id, c.name, cam.name, c.role, c.is_primary, o.region FROM activities t "
+     "LEFT JOIN contacts c ON c.id = t.contact_id LEFT JOIN accounts ca ON ca.id = c.account_id "
+     "LEFT JOIN managers cam ON cam.id = ca.owner_id LEFT JOIN managers o ON o.id = t.owner_id "
+     "ORDER BY t.ord LIMIT 80")
+case('opportunities | where account.owner.region = "EMEA" and account.tier = "strategic" | select id',
+     "SELECT o.id " + OPP_PATHS + " WHERE am.region = 'EMEA' AND a.tier = 'strategic' ORDER BY o.ord")
+case('accounts | where parent.parent.id is not null | select id, parent.parent.id',
+     "SELECT a.id, pp.id FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id "
+     "LEFT JOIN accounts pp ON pp.id = p.parent_id WHERE pp.id IS NOT NULL ORDER BY a.ord")
+case('contacts | where account.parent.tier = "strategic" | count',
+     "SELECT count(*) FROM contacts c JOIN accounts a ON a.id = c.account_id "
+     "JOIN accounts p ON p.id = a.parent_id WHERE p.tier = 'strategic'")
+case('accounts | where parent.region != "EMEA" | count',            # null parent: null != "EMEA"
+     "SELECT count(*) FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id "
+     "WHERE p.region IS DISTINCT FROM 'EMEA'")
+case('accounts | where parent.health < 50 | select id',             # null parent: false
+     "SELECT a.id FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id WHERE p.health < 50 ORDER BY a.ord")
+case('activities | where contact.account_id != account_id | count',
+     "SELECT count(*) FROM activities t LEFT JOIN contacts c ON c.id = t.contact_id "
+     "WHERE c.account_id IS DISTINCT FROM t.account_id")
+case('opportunities | where account.products has "AI Assistant" and owner.level = "senior" | select id',
+     "SELECT o.id FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id "
+     "LEFT JOIN managers m ON m.id = o.owner_id "
+     "WHERE lhas(a.products, 'ai assistant') AND m.level = 'senior' ORDER BY o.ord")
+
+# --- sort ----------------------------------------------------------------------------------
+case('accounts | sort arr desc, id | limit 15 | select id, arr',
+     "SELECT id, arr FROM accounts ORDER BY arr DESC NULLS LAST, id LIMIT 15")
+case('accounts | sort nps, id | select id, nps',                   # nulls last (asc)
+     "SELECT id, nps FROM accounts ORDER BY nps ASC NULLS LAST, id")
+case('accounts | sort nps desc, id | select id, nps',              # nulls last (desc too)
+     "SELECT id, nps FROM accounts ORDER BY nps DESC NULLS LAST, id")
+case('accounts | sort nps nulls first, id | limit 170 | select id, nps',
+     "SELECT id, nps FROM accounts ORDER BY nps ASC NULLS FIRST, id LIMIT 170")
+case('accounts | sort nps desc nulls first, id | limit 170 | select id, nps',
+     "SELECT id, nps FROM accounts ORDER BY nps DESC NULLS FIRST, id LIMIT 170")
+case('accounts | sort nps asc nulls last, id desc | limit 10 offset 345 | select id, nps',
+     "SELECT id, nps FROM accounts ORDER BY nps ASC NULLS LAST, id DESC LIMIT 10 OFFSET 345")
+case('accounts | sort renewal_date desc nulls last, id | limit 30 | select id, renewal_date',
+     "SELECT id, renewal_date FROM accounts ORDER BY renewal_date DESC NULLS LAST, id LIMIT 30")
+case('opportunities | sort stage, id | select id, stage',           # enums in declared order
+     "SELECT id, stage FROM opportunities ORDER BY ord_stage(stage), id")
+case('opportunities | sort stage desc, amount desc, id | limit 60 | select id, stage, amount',
+     "SELECT id, stage, amount FROM opportunities ORDER BY ord_stage(stage) DESC, amount DESC, id LIMIT 60")
+case('accounts | sort tier | select id, tier',                      # stable: ties keep input order
+     "SELECT id, tier FROM accounts ORDER BY ord_tier(tier), ord")
+case('accounts | sort region desc, industry, id | select id, region, industry',
+     "SELECT id, region, industry FROM accounts ORDER BY ord_region(region) DESC, ord_industry(industry), id")
+case('activities | sort outcome nulls first, kind desc, id | limit 300 | select id, outcome, kind',
+     "SELECT id, outcome, kind FROM activities "
+     "ORDER BY ord_outcome(outcome) ASC NULLS FIRST, ord_kind(kind) DESC, id LIMIT 300")
+case('managers | sort name | select id, name',                      # strings case-insensitive
+     "SELECT id, name FROM managers ORDER BY lower(name)")
+case('managers | sort email desc | select id, email',
+     "SELECT id, email FROM managers ORDER BY lower(email) DESC")
+case('accounts | where name like "s%" | sort name desc | select id, name',
+     "SELECT id, name FROM accounts WHERE name ILIKE 's%' ORDER BY lower(name) DESC")
+case('contacts | sort title, id | limit 120 | select id, title',
+     "SELECT id, title FROM contacts ORDER BY lower(title), id LIMIT 120")
+case('contacts | sort is_primary desc, last_contacted, id | limit 40 | select id, is_primary, last_contacted',
+     "SELECT id, is_primary, last_contacted FROM contacts "
+     "ORDER BY is_primary DESC, last_contacted NULLS LAST, id LIMIT 40")
+case('accounts | sort seats - seats_used, id | limit 12 | select id, seats - seats_used',
+     "SELECT id, seats - seats_used FROM accounts ORDER BY seats - seats_used NULLS LAST, id LIMIT 12")
+case('opportunities | where amount > 200k | sort account.owner.name, close_date desc, id '
+     '| select id, account.owner.name, close_date',
+     "SELECT o.id, am.name, o.close_date " + OPP_PATHS +
+     " WHERE o.amount > 200000 ORDER BY lower(am.name), o.close_date DESC, o.id")
+case('accounts | sort parent.name desc, id | limit 90 | select id, parent.name',
+     "SELECT a.id, p.name FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id "
+     "ORDER BY lower(p.name) DESC NULLS LAST, a.id LIMIT 90")
+case('opportunities | sort close_date desc, id desc | limit 25 | select id, close_date',
+     "SELECT id, close_date FROM opportunities ORDER BY close_date DESC, id DESC LIMIT 25")
+
+# --- limit / offset / top / count -------------------------------------------------------------
+case('accounts | limit 3 | select id',
+     "SELECT id FROM accounts ORDER BY ord LIMIT 3")
+case('accounts | sort id desc | limit 5 offset 5 | select id',
+     "SELECT id FROM accounts ORDER BY id DESC LIMIT 5 OFFSET 5")
+case('accounts | limit 0 | select id',
+     "SELECT id FROM accounts LIMIT 0")
+case('accounts | limit 10 offset 495 | select id',
+     "SELECT id FROM accounts ORDER BY ord LIMIT 10 OFFSET 495")
+case('managers | limit 5 offset 100',
+     "SELECT * EXCLUDE (ord) FROM managers LIMIT 0")
+case('accounts | where region = "APAC" | limit 10 | sort arr desc | select id, arr',
+     "SELECT id, arr FROM (SELECT * FROM accounts WHERE region = 'APAC' ORDER BY ord LIMIT 10) "
+     "ORDER BY arr DESC NULLS LAST, ord")
+case('accounts | top 5 by arr | select id, arr',
+     "SELECT id, arr FROM accounts ORDER BY arr DESC NULLS LAST, ord LIMIT 5")
+case('accounts | top 7 by nps asc | select id, nps',
+     "SELECT id, nps FROM accounts ORDER BY nps ASC NULLS LAST, ord LIMIT 7")
+case('accounts | top 3 by renewal_date | select id, renewal_date',
+     "SELECT id, renewal_date FROM accounts ORDER BY renewal_date DESC NULLS LAST, ord LIMIT 3")
+case('opportunities | top 10 by amount * probability | select id, amount, probability',
+     "SELECT id, amount, probability FROM opportunities "
+     "ORDER BY amount * probability DESC, ord LIMIT 10")
+case('accounts | where region = "LATAM" | top 6 by health | select id, health',  # ties: input order
+     "SELECT id, health FROM accounts WHERE region = 'LATAM' ORDER BY health DESC NULLS LAST, ord LIMIT 6")
+case('opportunities | top 5 by stage | select id, stage',
+     "SELECT id, stage FROM opportunities ORDER BY ord_stage(stage) DESC, ord LIMIT 5")
+case('managers | count',
+     "SELECT count(*) FROM managers")
+case('accounts | limit 7 | count',
+     "SELECT count(*) FROM (SELECT * FROM accounts LIMIT 7)")
+case('activities | where kind = "qbr" and outcome = "negative" | count',
+     "SELECT count(*) FROM activities WHERE kind = 'qbr' AND outcome = 'negative'")
+case('contacts | where id = "nobody" | count',
+     "SELECT 0")
+
+# --- scalar functions ----------------------------------------------------------------------
+case('managers | select id, lower(name), upper(name), length(name), length(email)',
+     "SELECT id, lower(name), upper(name), length(name), length(email) FROM managers ORDER BY ord")
+case('accounts | limit 60 | select id, length(products), upper(country), lower(name), length(name)',
+     "SELECT id, len(products), upper(country), lower(name), length(name) FROM accounts ORDER BY ord LIMIT 60")
+case('accounts | where contains(name, "BANK") | select id',
+     "SELECT id FROM accounts WHERE contains(lower(name), 'bank') ORDER BY ord")
+case('accounts | where starts_with(name, "blue") or ends_with(name, " OY") | select id, name',
+     "SELECT id, name FROM accounts WHERE starts_with(lower(name), 'blue') "
+     "OR ends_with(lower(name), ' oy') ORDER BY ord")
+case('accounts | limit 60 | select id, contains(name, "inc"), starts_with(country, "d"), ends_with(name, "LTD")',
+     "SELECT id, contains(lower(name), 'inc'), starts_with(lower(country), 'd'), "
+     "ends_with(lower(name), 'ltd') FROM accounts ORDER BY ord LIMIT 60")
+case('accounts | where length(products) >= 6 | select id, length(products)',
+     "SELECT id, len(products) FROM accounts WHERE len(products) >= 6 ORDER BY ord")
+case('accounts | limit 80 | select id, coalesce(nps, health, 0), coalesce(parent.name, name), '
+     'coalesce(renewal_date, 2000-01-01), coalesce(arr, 0)',
+     "SELECT a.id, coalesce(a.nps, a.health, 0), coalesce(p.name, a.name), "
+     "coalesce(a.renewal_date, DATE '2000-01-01'), coalesce(a.arr, 0) FROM accounts a "
+     "LEFT JOIN accounts p ON p.id = a.parent_id ORDER BY a.ord LIMIT 80")
+case('accounts | limit 80 | select id, if(health < 50, "risk", "ok"), if(nps is null, 0, nps), '
+     'if(products has "Mobile", arr, 0)',
+     "SELECT id, CASE WHEN health < 50 THEN 'risk' ELSE 'ok' END, CASE WHEN nps IS NULL THEN 0 ELSE nps END, "
+     "CASE WHEN lhas(products, 'mobile') THEN arr ELSE 0 END FROM accounts ORDER BY ord LIMIT 80")
+case('accounts | limit 80 | select id, round(arr / 1000), round(arr / 7, 2), round(nps / 4), '
+     'round(health / 8, 1), round(arr)',
+     "SELECT id, rnd(div(arr, 1000), 0), rnd(div(arr, 7), 2), rnd(div(nps, 4), 0), "
+     "rnd(div(health, 8), 1), rnd(arr, 0) FROM accounts ORDER BY ord LIMIT 80")
+case('managers | limit 1 | select round(2.5), round(-2.5), round(0.125, 2), round(-0.125, 2), round(7), '
+     'abs(-4), abs(2.5), floor(-7.5), ceil(-7.5), floor(7.5), ceil(7.2)',
+     "SELECT 3, -3, 0.13, -0.13, 7, 4, 2.5, -8, -7, 7, 8")
+case('opportunities | limit 60 | select id, round(amount * probability / 100), abs(amount - 50k), '
+     'floor(amount / 7), ceil(amount / 7)',
+     "SELECT id, rnd(div(amount * probability, 100), 0), abs(amount - 50000), floor(div(amount, 7)), "
+     "ceil(div(amount, 7)) FROM opportunities ORDER BY ord LIMIT 60")
+case('accounts | limit 80 | select id, abs(nps), floor(health / 3), ceil(health / 3)',
+     "SELECT id, abs(nps), floor(div(health, 3)), ceil(div(health, 3)) FROM accounts ORDER BY ord LIMIT 80")
+case('opportunities | limit 120 | select id, year(close_date), quarter(close_date), month(close_date), '
+     'day(close_date), fiscal_year(close_date), fiscal_quarter(close_date)',
+     "SELECT id, year(close_date), quarter(close_date), month(close_date), day(close_date), "
+     "fy(close_date), fq(close_date) FROM opportunities ORDER BY ord LIMIT 120")
+case('managers | limit 1 | select fiscal_year(2026-01-31), fiscal_year(2026-02-01), fiscal_quarter(2026-01-31), '
+     'fiscal_quarter(2026-02-01), fiscal_quarter(2026-04-30), fiscal_quarter(2026-05-01), '
+     'fiscal_quarter(2026-07-31), fiscal_quarter(2026-08-01), fiscal_quarter(2026-10-31), '
+     'fiscal_quarter(2026-11-01), fiscal_quarter(2026-12-31), fiscal_year(2026-12-31), fiscal_year(today)',
+     "SELECT 2026, 2027, 4, 1, 1, 2, 2, 3, 3, 4, 4, 2027, 2027")
+case('opportunities | where fiscal_year(close_date) = 2027 and fiscal_quarter(close_date) = 4 | count',
+     "SELECT count(*) FROM opportunities WHERE close_date BETWEEN DATE '2026-11-01' AND DATE '2027-01-31'")
+case('opportunities | where year(close_date) = 2026 and quarter(close_date) = 3 | select id',
+     "SELECT id FROM opportunities WHERE year(close_date) = 2026 AND quarter(close_date) = 3 ORDER BY ord")
+case('activities | limit 120 | select id, start_of(date, "week"), start_of(date, "month"), '
+     'start_of(date, "quarter"), start_of(date, "year")',
+     "SELECT id, date_trunc('week', date)::DATE, date_trunc('month', date)::DATE, "
+     "date_trunc('quarter', date)::DATE, date_trunc('year', date)::DATE FROM activities ORDER BY ord LIMIT 120")
+case('managers | limit 1 | select start_of(2026-06-14, "week"), start_of(2026-06-15, "week"), '
+     'start_of(2026-01-01, "week"), start_of(2026-12-31, "quarter")',
+     "SELECT DATE '2026-06-08', DATE '2026-06-15', DATE '2025-12-29', DATE '2026-10-01'")
+case('contacts | limit 80 | select id, days_since(last_contacted), days_until(last_contacted)',
+     f"SELECT id, {D(TODAY)} - last_contacted, last_contacted - {D(TODAY)} FROM contacts ORDER BY ord LIMIT 80")
+case('accounts | where days_until(renewal_date) between 0 and 30 | select id, days_until(renewal_date)',
+     f"SELECT id, renewal_date - {D(TODAY)} FROM accounts "
+     f"WHERE renewal_date - {D(TODAY)} BETWEEN 0 AND 30 ORDER BY ord")
+case('contacts | where days_since(last_contacted) > 360 | count',
+     f"SELECT count(*) FROM contacts WHERE {D(TODAY)} - last_contacted > 360")
+case('accounts | where upper(name) like "%INC%" and lower(country) = "us" | count',
+     "SELECT count(*) FROM accounts WHERE upper(name) ILIKE '%inc%' AND lower(country) = 'us'")
+
+# --- select of each type, *, as, literals, lexical forms --------------------------------------
+case('managers | select *',
+     "SELECT * EXCLUDE (ord) FROM managers ORDER BY ord")
+case('accounts | limit 40',
+     "SELECT * EXCLUDE (ord) FROM accounts ORDER BY ord LIMIT 40")
+case('accounts | where parent_id is not null | limit 10 | select *',
+     "SELECT * EXCLUDE (ord) FROM accounts WHERE parent_id IS NOT NULL ORDER BY ord LIMIT 10")
+case('contacts | limit 40',
+     "SELECT * EXCLUDE (ord) FROM contacts ORDER BY ord LIMIT 40")
+case('opportunities | limit 40',
+     "SELECT * EXCLUDE (ord) FROM opportunities ORDER BY ord LIMIT 40")
+case('activities | limit 40',
+     "SELECT * EXCLUDE (ord) FROM activities ORDER BY ord LIMIT 40")
+case('accounts | where arr is not null | limit 5 | select name as n, arr as revenue, products as p, '
+     'renewal_date as r, tier as t, arr / seats as per_seat, owner.name, health > 50 as healthy',
+     "SELECT a.name, a.arr, a.products, a.renewal_date, a.tier, div(a.arr, a.seats), m.name, a.health > 50 "
+     "FROM accounts a LEFT JOIN managers m ON m.id = a.owner_id WHERE a.arr IS NOT NULL ORDER BY a.ord LIMIT 5",
+     names=["n", "revenue", "p", "r", "t", "per_seat", "owner.name", "healthy"])
+case('managers | limit 2 | select "x", \'y\', 42, 3.5, true, false, null, 2026-01-01, 250k, 1.5M, 1_000, "a\\tb"',
+     "SELECT 'x', 'y', 42, 3.5, true, false, NULL, DATE '2026-01-01', 250000, 1500000, 1000, "
+     "'a' || chr(9) || 'b' FROM managers LIMIT 2")
+case('ACCOUNTS | WHERE Region = "EMEA" AND Health > 95 | SELECT ID, Arr',
+     "SELECT id, arr FROM accounts WHERE region = 'EMEA' AND health > 95 ORDER BY ord")
+case('accounts | where `health` > 97 | select `id`, `renewal_date`',
+     "SELECT id, renewal_date FROM accounts WHERE health > 97 ORDER BY ord")
+case('opportunities | where id = "O00000001" | select name, product, next_step, type, created',
+     "SELECT name, product, next_step, type, created FROM opportunities WHERE id = 'O00000001'")
+case('opportunities\n  | where stage = "negotiation"\n  | top 3 by amount\n  | select id, amount',
+     "SELECT id, amount FROM opportunities WHERE stage = 'negotiation' ORDER BY amount DESC, ord LIMIT 3")
+
+# ---------------------------------------------------------------------------------
+# Running folio.
+# ---------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    rows: list[list[tuple[str, Any]]] | None = None   # each row: (column, value) pairs
+    error: str | None = None
+
+
+def run_folio(folio: str, data: str, queries: list[str]) -> tuple[list[Answer], int, str]:
+    """Runs the queries in one process; returns the parsed answers (a prefix of
+    `queries` when folio stops at an error), the exit code and stderr."""
+    proc = subprocess.run(
+        [folio, "--data", data, "--format", "json", "-c", " ;\n".join(queries)],
+        capture_output=True, text=True, timeout=600,
+    )
+    out, pos, answers = proc.stdout, 0, []
+    decoder = json.JSONDecoder(object_pairs_hook=list)
+    while True:
+        while pos < len(out) and out[pos].isspace():
+            pos += 1
+        if pos >= len(out):
+            break
+        try:
+            value, pos = decoder.raw_decode(out, pos)
+        except json.JSONDecodeError as e:
+            answers.append(Answer(error=f"unparseable JSON on stdout: {e}: {out[pos:pos + 200]!r}"))
+            break
+        if not isinstance(value, list):
+            answers.append(Answer(error=f"stdout is not a JSON array: {value!r:.200}"))
+            break
+        answers.append(Answer(rows=value))
+    return answers, proc.returncode, proc.stderr
+
+
+def folio_answers(folio: str, data: str, cases: list[Case]) -> list[Answer]:
+    """Batches every query into one folio run; when a statement fails (folio stops
+    there), that case is rerun alone to get its error and the batch resumes after it."""
+    results: list[Answer] = []
+    i = 0
+    while i < len(cases):
+        batch = [c.folio for c in cases[i:]]
+        answers, rc, err = run_folio(folio, data, batch)
+        good = [a for a in answers if a.error is None]
+        if rc == 0 and len(good) == len(batch):
+            results.extend(good)
+            break
+        results.extend(good)
+        i += len(good)
+        if i >= len(cases):   # every answer parsed, yet a failing exit code
+            results[-1] = Answer(error=f"exit code {rc} after all results: {err.strip()}")
+            break
+        single, rc1, err1 = run_folio(folio, data, [cases[i].folio])
+        if rc1 == 0 and len(single) == 1 and single[0].error is None:
+            results.append(single[0])
+        else:
+            msg = single[0].error if single and single[0].error else err1.strip()
+            results.append(Answer(error=f"exit code {rc1}: {msg}"))
+        i += 1
+    return results
+
+
+# ---------------------------------------------------------------------------------
+# Comparing.
+# ---------------------------------------------------------------------------------
+
+def norm(v: Any) -> Any:
+    """One comparable form per value: numbers → float, dates → ISO strings."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, float, decimal.Decimal)):
+        return float(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return [norm(x) for x in v]
+    return repr(v)
+
+
+def same_number(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    if math.isnan(a) or math.isnan(b) or math.isinf(a) or math.isinf(b):
+        return False
+    # 6 significant digits, and never more than half a cent apart (money is exact to the cent)
+    sig = float(f"{a:.6g}") == float(f"{b:.6g}") or math.isclose(a, b, rel_tol=1e-6)
+    return sig and abs(a - b) < 0.005
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, float) and isinstance(b, float):
+        return same_number(a, b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def compare(folio_rows: list[list[tuple[str, Any]]], sql_rows: list[tuple], names: list[str] | None) -> str | None:
+    f = [[norm(v) for _, v in row] for row in folio_rows]
+    s = [[norm(v) for v in row] for row in sql_rows]
+    if names is not None and folio_rows:
+        got = [k for k, _ in folio_rows[0]]
+        if got != names:
+            return f"column names {got}, expected {names}"
+    if len(f) != len(s):
+        return f"{len(f)} rows from folio, {len(s)} from SQL"
+    for i, (x, y) in enumerate(zip(f, s)):
+        if len(x) != len(y):
+            return f"row {i}: {len(x)} columns from folio, {len(y)} from SQL"
+        for j, (p, q) in enumerate(zip(x, y)):
+            if not same(p, q):
+                col = folio_rows[i][j][0]
+                return f"row {i}, column {j} ({col}): folio {p!r}, SQL {q!r}"
+    return None
+
+
+def show(rows: list[list[Any]], limit: int = 12) -> str:
+    lines = [repr(r) for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more rows")
+    return "\n".join("      " + ln for ln in lines) if lines else "      (no rows)"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--folio", default=".build/debug/folio",
+                    help="the folio binary (relative paths are relative to the repo root)")
+    ap.add_argument("--data", default="Samples/portfolio",
+                    help="the sample portfolio (relative to the repo root)")
+    ap.add_argument("-k", dest="filter", help="run only cases whose folio query contains TEXT")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    args = ap.parse_args()
+
+    folio = args.folio if os.path.isabs(args.folio) else os.path.join(REPO, args.folio)
+    data = args.data if os.path.isabs(args.data) else os.path.join(REPO, args.data)
+    if not os.access(folio, os.X_OK):
+        sys.exit(f"crosscheck: no folio binary at {folio} (build it, or pass --folio)")
+
+    cases = [c for c in CASES if not args.filter or args.filter.lower() in c.folio.lower()]
+    con = duckdb.connect(":memory:")
+    load(con, data)
+    answers = folio_answers(folio, data, cases)
+
+    passed = failed = 0
+    for n, (c, ans) in enumerate(zip(cases, answers), 1):
+        try:
+            sql_rows = con.execute(c.sql).fetchall()
+        except duckdb.Error as e:
+            sql_rows, problem = None, f"the SQL failed: {e}"
+        if sql_rows is not None:
+            problem = ans.error if ans.error else compare(ans.rows, sql_rows, c.names)
+        if problem is None:
+            passed += 1
+            if args.verbose:
+                print(f"ok   {n}: {c.folio}")
+            continue
+        failed += 1
+        print(f"FAIL {n}: {problem}")
+        print(f"  folio: {c.folio}")
+        print(f"  sql:   {c.sql}")
+        if ans.rows is not None:
+            print("  folio answer:")
+            print(show([[norm(v) for _, v in r] for r in ans.rows]))
+        if sql_rows is not None:
+            print("  SQL answer:")
+            print(show([[norm(v) for v in r] for r in sql_rows]))
+        print()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
