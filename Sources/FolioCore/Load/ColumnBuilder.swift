@@ -3,6 +3,8 @@
 /// row before committing any lets a lenient load skip a bad row without undoing anything.
 final class ColumnBuilder {
     let field: FieldDef
+    /// `field.type`, kept apart so the per-cell switch reads one byte.
+    let type: FieldType
     /// Which cell of a record feeds this column; nil when the file has no such column.
     var source: Int?
 
@@ -26,6 +28,7 @@ final class ColumnBuilder {
 
     init(field: FieldDef, entity: String) {
         self.field = field
+        type = field.type
         domain = EnumDomain(name: "\(entity).\(field.name)", declared: field.enumValues)
         normalizedLabels = field.enumValues.map { Array($0.utf8.map(EnumDomain.normalizeByte)) }
     }
@@ -39,7 +42,7 @@ final class ColumnBuilder {
     }
 
     func reserve(_ n: Int) {
-        switch field.type {
+        switch type {
         case .int, .money: ints.reserveCapacity(n)
         case .decimal: doubles.reserveCapacity(n)
         case .date: days.reserveCapacity(n)
@@ -52,12 +55,12 @@ final class ColumnBuilder {
 
     /// Converts `cell`; returns a description of the problem when it does not fit the type.
     func stage(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        let cell = field.type == .string ? raw : CellParse.trimmed(raw)
+        let cell = type == .string ? raw : CellParse.trimmed(raw)
         if cell.isEmpty {
             stageNull()
             return nil
         }
-        switch field.type {
+        switch type {
         case .string:
             stagedBytes = cell
         case .int:
@@ -105,7 +108,7 @@ final class ColumnBuilder {
         stagedBytes = UnsafeBufferPointer(start: nil, count: 0)
         stagedItems.removeAll(keepingCapacity: true)
         stagedNewLabel = false
-        switch field.type {
+        switch type {
         case .int, .money: stagedInt = Column.nullInt
         case .date: stagedInt = Int64(Day.null)
         case .decimal: stagedDouble = .nan
@@ -133,7 +136,7 @@ final class ColumnBuilder {
     }
 
     func commit() {
-        switch field.type {
+        switch type {
         case .string: strings.append(stagedBytes)
         case .int, .money: ints.append(stagedInt)
         case .decimal: doubles.append(stagedDouble)
@@ -169,7 +172,7 @@ final class ColumnBuilder {
     }
 
     var count: Int {
-        switch field.type {
+        switch type {
         case .string: strings.count
         case .int, .money: ints.count
         case .decimal: doubles.count
@@ -181,7 +184,7 @@ final class ColumnBuilder {
     }
 
     func finish() -> Column {
-        switch field.type {
+        switch type {
         case .string: .string(strings)
         case .int: .int(ints)
         case .money: .money(ints)
@@ -203,7 +206,7 @@ final class ColumnBuilder {
     /// Appends the rows another builder of the same field collected (a later chunk of the file),
     /// renumbering its custom picklist values and list items into this builder's.
     func append(_ other: ColumnBuilder) {
-        switch field.type {
+        switch type {
         case .string:
             let base = strings.bytes.count
             strings.bytes.append(contentsOf: other.strings.bytes)
@@ -244,7 +247,7 @@ final class ColumnBuilder {
     /// Keeps only the rows whose `keep` is true.
     func compact(_ keep: [Bool]) {
         func filtered<T>(_ a: [T]) -> [T] { zip(a, keep).filter(\.1).map(\.0) }
-        switch field.type {
+        switch type {
         case .string:
             var s = StringColumn()
             strings.bytes.withUnsafeBufferPointer { bytes in

@@ -204,17 +204,13 @@ public enum Loader {
         let ids = rows.builders[0].strings
         var index = ByteHashIndex(capacity: rows.lines.count)
         var keep: [Bool]?
-        ids.bytes.withUnsafeBufferPointer { bytes in
-            for row in 0..<rows.lines.count {
-                if let first = index.insertUnlessPresent(row: row, in: ids) {
-                    let id = UnsafeBufferPointer(rebasing: bytes[ids.range(row)])
-                    if keep == nil { keep = [Bool](repeating: true, count: rows.lines.count) }
-                    keep?[row] = false
-                    let idField = rows.builders[0].source ?? 0
-                    rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]), column: jsonl ? 1 : columnOf(line: Int(rows.lines[row]), field: idField, in: buf),
-                                               kind: "duplicate id", message: "duplicate id \(CellParse.quote(id)) (first on line \(rows.lines[Int(first)]))"))
-                }
-            }
+        for (row, first) in index.insertAll(ids) {
+            if keep == nil { keep = [Bool](repeating: true, count: rows.lines.count) }
+            keep?[row] = false
+            let id = ids.string(row)
+            let idField = rows.builders[0].source ?? 0
+            rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]), column: jsonl ? 1 : columnOf(line: Int(rows.lines[row]), field: idField, in: buf),
+                                       kind: "duplicate id", message: "duplicate id \"\(id.count > 40 ? String(id.prefix(40)) + "…" : id)\" (first on line \(rows.lines[first]))"))
         }
         guard let keep else {
             rows.idIndex = index
@@ -567,19 +563,11 @@ public enum Loader {
                 resolved.set(k, ([Int32](repeating: -1, count: snapshot[ei].rowCount), []))
                 return
             }
-            let targetIndex = snapshot[ti].idIndex
-            var links = [Int32](repeating: -1, count: snapshot[ei].rowCount)
+            var links = snapshot[ti].idIndex.lookupAll(column, in: targetIDs)
             var dangling: [Int] = []
-            column.bytes.withUnsafeBufferPointer { bytes in
-                for row in 0..<snapshot[ei].rowCount {
-                    let r = column.range(row)
-                    if r.isEmpty { continue }
-                    if let t = targetIndex.lookup(UnsafeBufferPointer(rebasing: bytes[r]), in: targetIDs) {
-                        links[row] = t
-                    } else {
-                        dangling.append(row)
-                    }
-                }
+            for row in links.indices where links[row] == -2 {
+                dangling.append(row)
+                links[row] = -1
             }
             resolved.set(k, (links, dangling))
         }

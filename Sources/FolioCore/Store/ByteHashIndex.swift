@@ -3,29 +3,44 @@
 ///
 /// The hash folds ASCII case, so one table serves both exact lookups (foreign keys,
 /// duplicate checks) and the case-insensitive equality of queries (`id = "a0000042"`).
+/// Each slot keeps 32 bits of its key's hash beside the row, so a probe reads the string
+/// arena (a likely cache miss) only when the hashes agree.
 public struct ByteHashIndex: Sendable {
-    private var slots: [Int32]
+    /// 0 for an empty slot, else `hash << 32 | (row + 1)`.
+    private var slots: [UInt64]
     private var mask: Int
     private var used = 0
 
     public init(capacity: Int = 16) {
         var c = 16
         while c < capacity * 2 { c <<= 1 }
-        slots = [Int32](repeating: -1, count: c)
+        slots = [UInt64](repeating: 0, count: c)
         mask = c - 1
     }
+
+    @inline(__always)
+    static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
 
     /// The row whose string equals `key` exactly.
     public func lookup(_ key: UnsafeBufferPointer<UInt8>, in column: StringColumn) -> Int32? {
         if key.isEmpty { return nil }
+        let h = Self.hash(key)
+        let tag = Self.tag(h)
         return column.bytes.withUnsafeBufferPointer { bytes in
-            var slot = Self.hash(key) & mask
-            while true {
-                let row = slots[slot]
-                if row < 0 { return nil }
-                let r = column.range(Int(row))
-                if r.count == key.count && memcmpEqual(bytes, r.lowerBound, key) { return row }
-                slot = (slot + 1) & mask
+            column.offsets.withUnsafeBufferPointer { offsets in
+                slots.withUnsafeBufferPointer { slots in
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let s = slots[slot]
+                        if s == 0 { return nil }
+                        if Self.tag(s) == tag {
+                            let row = Int(s & 0xFFFF_FFFF) - 1
+                            let lo = offsets[row], hi = offsets[row + 1]
+                            if hi - lo == key.count && memcmpEqual(bytes, lo, key) { return Int32(row) }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
             }
         }
     }
@@ -33,20 +48,25 @@ public struct ByteHashIndex: Sendable {
     /// Every row whose string equals `key` ignoring ASCII case, in row order.
     public func lookupFolded(_ key: UnsafeBufferPointer<UInt8>, in column: StringColumn) -> [Int32] {
         if key.isEmpty { return [] }
+        let h = Self.hash(key)
+        let tag = Self.tag(h)
         var found: [Int32] = []
         column.bytes.withUnsafeBufferPointer { bytes in
-            var slot = Self.hash(key) & mask
+            var slot = Int(truncatingIfNeeded: h) & mask
             while true {
-                let row = slots[slot]
-                if row < 0 { break }
-                let r = column.range(Int(row))
-                if r.count == key.count {
-                    var same = true
-                    for i in 0..<key.count where asciiLower(bytes[r.lowerBound + i]) != asciiLower(key[i]) {
-                        same = false
-                        break
+                let s = slots[slot]
+                if s == 0 { break }
+                if Self.tag(s) == tag {
+                    let row = Int(s & 0xFFFF_FFFF) - 1
+                    let r = column.range(row)
+                    if r.count == key.count {
+                        var same = true
+                        for i in 0..<key.count where asciiLower(bytes[r.lowerBound + i]) != asciiLower(key[i]) {
+                            same = false
+                            break
+                        }
+                        if same { found.append(Int32(row)) }
                     }
-                    if same { found.append(row) }
                 }
                 slot = (slot + 1) & mask
             }
@@ -69,15 +89,20 @@ public struct ByteHashIndex: Sendable {
                 slots.withUnsafeMutableBufferPointer { slots in
                     let lo = offsets[row], hi = offsets[row + 1]
                     let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
-                    var slot = Self.hash(key) & mask
+                    let h = Self.hash(key)
+                    let tag = Self.tag(h)
+                    var slot = Int(truncatingIfNeeded: h) & mask
                     while true {
-                        let existing = slots[slot]
-                        if existing < 0 {
-                            slots[slot] = Int32(row)
+                        let s = slots[slot]
+                        if s == 0 {
+                            slots[slot] = tag | UInt64(row + 1)
                             return nil
                         }
-                        let elo = offsets[Int(existing)], ehi = offsets[Int(existing) + 1]
-                        if ehi - elo == hi - lo, memcmpEqual(bytes, elo, key) { return existing }
+                        if Self.tag(s) == tag {
+                            let existing = Int(s & 0xFFFF_FFFF) - 1
+                            let elo = offsets[existing], ehi = offsets[existing + 1]
+                            if ehi - elo == hi - lo, memcmpEqual(bytes, elo, key) { return Int32(existing) }
+                        }
                         slot = (slot + 1) & mask
                     }
                 }
@@ -87,34 +112,139 @@ public struct ByteHashIndex: Sendable {
         return found
     }
 
-    /// Adds `row` (already appended to `column`); the caller has checked it is not a duplicate.
-    public mutating func insert(row: Int, in column: StringColumn) {
-        if (used + 1) * 2 > slots.count { rehash(column, capacity: slots.count * 2) }
+    /// Indexes every row of `column` (the index must be empty); returns `(row, earlier row)` for
+    /// each string seen before. Rows go in batches: the slots of a batch are read first, so that
+    /// their cache misses overlap instead of stalling one insertion after another.
+    public mutating func insertAll(_ column: StringColumn) -> [(row: Int, first: Int)] {
+        let n = column.count
+        while n * 2 > slots.count { rehash(column, capacity: slots.count * 2) }
+        var duplicates: [(Int, Int)] = []
+        let mask = mask
+        var inserted = 0
         column.bytes.withUnsafeBufferPointer { bytes in
-            place(row, bytes, column)
+            column.offsets.withUnsafeBufferPointer { offsets in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    var hashes = [UInt64](repeating: 0, count: 32)
+                    var start = 0
+                    while start < n {
+                        let end = min(n, start + 32)
+                        var touch: UInt64 = 0
+                        for row in start..<end {
+                            let h = Self.hash(UnsafeBufferPointer(rebasing: bytes[offsets[row]..<offsets[row + 1]]))
+                            hashes[row - start] = h
+                            touch &+= slots[Int(truncatingIfNeeded: h) & mask]
+                        }
+                        if touch == 1 { hashes[0] &+= 0 }  // keeps the reads from being optimised away
+                        for row in start..<end {
+                            let lo = offsets[row], hi = offsets[row + 1]
+                            if lo == hi { continue }
+                            let h = hashes[row - start]
+                            let tag = Self.tag(h)
+                            var slot = Int(truncatingIfNeeded: h) & mask
+                            while true {
+                                let s = slots[slot]
+                                if s == 0 {
+                                    slots[slot] = tag | UInt64(row + 1)
+                                    inserted += 1
+                                    break
+                                }
+                                if Self.tag(s) == tag {
+                                    let existing = Int(s & 0xFFFF_FFFF) - 1
+                                    let elo = offsets[existing], ehi = offsets[existing + 1]
+                                    if ehi - elo == hi - lo, memcmpEqual(bytes, elo, UnsafeBufferPointer(rebasing: bytes[lo..<hi])) {
+                                        duplicates.append((row, existing))
+                                        break
+                                    }
+                                }
+                                slot = (slot + 1) & mask
+                            }
+                        }
+                        start = end
+                    }
+                }
+            }
         }
-        used += 1
+        used += inserted
+        return duplicates
     }
 
-    private mutating func place(_ row: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ column: StringColumn) {
-        let r = column.range(row)
-        var slot = Self.hash(UnsafeBufferPointer(rebasing: bytes[r])) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(row)
+    /// Looks up every string of `keys` (exactly), in batches as ``insertAll(_:)`` does:
+    /// the row of each, -1 for an empty key, -2 for a key with no row.
+    public func lookupAll(_ keys: StringColumn, in column: StringColumn) -> [Int32] {
+        let n = keys.count
+        var result = [Int32](repeating: -1, count: n)
+        let mask = mask
+        keys.bytes.withUnsafeBufferPointer { keyBytes in
+            keys.offsets.withUnsafeBufferPointer { keyOffsets in
+                column.bytes.withUnsafeBufferPointer { bytes in
+                    column.offsets.withUnsafeBufferPointer { offsets in
+                        slots.withUnsafeBufferPointer { slots in
+                            var hashes = [UInt64](repeating: 0, count: 32)
+                            var start = 0
+                            while start < n {
+                                let end = min(n, start + 32)
+                                var touch: UInt64 = 0
+                                for row in start..<end {
+                                    let h = Self.hash(UnsafeBufferPointer(rebasing: keyBytes[keyOffsets[row]..<keyOffsets[row + 1]]))
+                                    hashes[row - start] = h
+                                    touch &+= slots[Int(truncatingIfNeeded: h) & mask]
+                                }
+                                if touch == 1 { hashes[0] &+= 0 }
+                                for row in start..<end {
+                                    let klo = keyOffsets[row], khi = keyOffsets[row + 1]
+                                    if klo == khi { continue }
+                                    let key = UnsafeBufferPointer(rebasing: keyBytes[klo..<khi])
+                                    let h = hashes[row - start]
+                                    let tag = Self.tag(h)
+                                    var slot = Int(truncatingIfNeeded: h) & mask
+                                    var found: Int32 = -2
+                                    while true {
+                                        let s = slots[slot]
+                                        if s == 0 { break }
+                                        if Self.tag(s) == tag {
+                                            let r = Int(s & 0xFFFF_FFFF) - 1
+                                            let lo = offsets[r], hi = offsets[r + 1]
+                                            if hi - lo == key.count && memcmpEqual(bytes, lo, key) {
+                                                found = Int32(r)
+                                                break
+                                            }
+                                        }
+                                        slot = (slot + 1) & mask
+                                    }
+                                    result[row] = found
+                                }
+                                start = end
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Adds `row` (already appended to `column`); the caller has checked it is not a duplicate.
+    public mutating func insert(row: Int, in column: StringColumn) {
+        _ = insertUnlessPresent(row: row, in: column)
     }
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
         let old = slots
-        slots = [Int32](repeating: -1, count: capacity)
+        slots = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
-        column.bytes.withUnsafeBufferPointer { bytes in
-            for row in old where row >= 0 { place(Int(row), bytes, column) }
+        for s in old where s != 0 {
+            // The slot keeps only the high hash bits; the low ones that pick the slot come from the key.
+            let row = Int(s & 0xFFFF_FFFF) - 1
+            let h: UInt64 = column.bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[column.range(row)])) }
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = s
         }
     }
 
+    /// FNV-1a over ASCII-folded bytes, then a finaliser so that sequential ids spread over the table.
     @inlinable
-    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> Int {
-        // FNV-1a, then a finaliser so that sequential ids spread over the table.
+    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in b {
             h = (h ^ UInt64(asciiLower(c))) &* 0x100_0000_01b3
@@ -122,7 +252,7 @@ public struct ByteHashIndex: Sendable {
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
-        return Int(truncatingIfNeeded: h)
+        return h
     }
 }
 
