@@ -36,6 +36,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
+        // Runs the built `folio` binary: arguments, exit codes, stdout and stderr.
+        .testTarget(name: "FolioCLITests", dependencies: ["folio"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,6 +110,8 @@ struct Sorter {
     /// A key's values for the rows being sorted, typed for fast comparison.
     enum KeyValues {
         case integers([Int64], null: Int64)
+        /// A stored string column, compared in place (no `String` per row).
+        case strings(StringColumn, rows: [Int32])
         case values([Value])
     }
 
@@ -121,6 +123,7 @@ struct Sorter {
                 case .date(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: Int64(Day.null))
                 case .enumeration(let e): return .integers(rows.map { Int64(e.codes[Int($0)]) }, null: -1)
                 case .bool(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: -1)
+                case .string(let column): return .strings(column, rows: rows)
                 default: break
                 }
             }
@@ -140,6 +143,11 @@ struct Sorter {
                 iNull = x == null
                 jNull = y == null
                 c = x < y ? -1 : (x > y ? 1 : 0)
+            case .strings(let column, let rows):
+                let x = Int(rows[i]), y = Int(rows[j])
+                iNull = column.isNull(x)
+                jNull = column.isNull(y)
+                c = (iNull || jNull) ? 0 : Sorter.compareStrings(column, x, y)
             case .values(let a):
                 iNull = a[i].isNull
                 jNull = a[j].isNull
@@ -152,6 +160,14 @@ struct Sorter {
             if c != 0 { return key.descending ? -c : c }
         }
         return i < j ? -1 : (i > j ? 1 : 0)
+    }
+
+    /// Case-insensitive order of two stored strings, ASCII in place, Unicode when needed.
+    static func compareStrings(_ column: StringColumn, _ x: Int, _ y: Int) -> Int {
+        let fast: Int? = column.bytes.withUnsafeBufferPointer { b in
+            compareFoldedBytes(UnsafeBufferPointer(rebasing: b[column.range(x)]), UnsafeBufferPointer(rebasing: b[column.range(y)]))
+        }
+        return fast ?? compareFolded(column.string(x), column.string(y))
     }
 
     func sorted(_ rows: [Int32]) -> [Int32] {

@@ -114,12 +114,13 @@ public enum Renderer {
         func cell(_ s: String) -> String {
             s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
         }
+        let grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
         var out = "| " + frame.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
         out += "|" + frame.columns.map { isNumeric($0.type) ? " ---: |" : " --- |" }.joined() + "\n"
         for r in 0..<frame.rowCount {
             out += "| " + frame.values.indices.map { c -> String in
                 let v = frame[r, c]
-                return v.isNull ? "" : cell(ValueFormat.human(v))
+                return v.isNull ? "" : cell(ValueFormat.human(v, grouped: grouped[c]))
             }.joined(separator: " | ") + " |\n"
         }
         return out
@@ -136,6 +137,7 @@ public enum Renderer {
             shown = Array(0..<head) + [nil] + Array((n - tail)..<n)
         }
         let headers = frame.columns.map(\.name)
+        let grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
         var cells: [[String]] = []
         var nulls: [[Bool]] = []
         for r in shown {
@@ -145,7 +147,7 @@ public enum Renderer {
                 continue
             }
             let row = frame.values.indices.map { c -> String in
-                ValueFormat.human(frame[r, c]).replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
+                ValueFormat.human(frame[r, c], grouped: grouped[c]).replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
             }
             cells.append(row)
             nulls.append(frame.values.indices.map { frame[r, $0].isNull })

@@ -7,7 +7,7 @@ enum ValueFormat {
         case .bool(let b): b ? "true" : "false"
         case .int(let n): String(n)
         case .money(let c): money(c, grouped: false)
-        case .decimal(let d): decimal(d, grouped: false)
+        case .decimal(let d): decimal(d, grouped: false, forTable: false)
         case .date(let d): Day.format(d)
         case .string(let s): s
         case .enumeration(_, let l): l
@@ -15,14 +15,28 @@ enum ValueFormat {
         }
     }
 
-    /// For tables: thousands grouped from five digits on, decimals to at most four places.
-    static func human(_ v: Value) -> String {
+    /// For tables: thousands grouped (when `grouped`), decimals to at most four places.
+    static func human(_ v: Value, grouped: Bool = true) -> String {
         switch v {
         case .null: "null"
-        case .int(let n): group(String(n))
-        case .money(let c): money(c, grouped: true)
-        case .decimal(let d): decimal(d, grouped: true)
+        case .int(let n): grouped ? group(String(n)) : String(n)
+        case .money(let c): money(c, grouped: grouped)
+        case .decimal(let d): decimal(d, grouped: grouped, forTable: true)
         default: plain(v)
+        }
+    }
+
+    /// Whether a column's numbers are grouped: only when one of them has five or more
+    /// whole digits, so that years (2026) and small counts stay as they are, and a column
+    /// is grouped all alike.
+    static func wantsGrouping(_ values: [Value]) -> Bool {
+        values.contains { v in
+            switch v {
+            case .int(let n): n.magnitude >= 10_000
+            case .money(let c): c.magnitude >= 1_000_000
+            case .decimal(let d): Swift.abs(d) >= 10_000
+            default: false
+            }
         }
     }
 
@@ -37,17 +51,19 @@ enum ValueFormat {
         return negative ? "-" + s : s
     }
 
-    static func decimal(_ d: Double, grouped: Bool) -> String {
+    /// Plain: the shortest text that reads back as the same number. For tables: at most four decimals.
+    static func decimal(_ d: Double, grouped: Bool, forTable: Bool) -> String {
         guard d.isFinite else { return d.isNaN ? "" : (d > 0 ? "inf" : "-inf") }
-        if !grouped {
+        if !forTable {
             if d == d.rounded(), Swift.abs(d) < 1e15 { return String(Int64(d)) }
             return String(d)
         }
         let rounded = (d * 10_000).rounded() / 10_000
-        guard Swift.abs(rounded) < 1e15 else { return String(d) }
+        guard Swift.abs(rounded) < 1e14 else { return String(d) }
         let negative = rounded < 0
         let scaled = Int64((Swift.abs(rounded) * 10_000).rounded())
-        var s = group(String(scaled / 10_000))
+        var s = String(scaled / 10_000)
+        if grouped { s = group(s) }
         var frac = String(scaled % 10_000)
         if frac != "0" {
             frac = String(repeating: "0", count: 4 - frac.count) + frac
@@ -64,8 +80,7 @@ enum ValueFormat {
             sign = "-"
             chars.removeFirst()
         }
-        // Four-digit numbers stay as they are (2026, 4079): years and small counts read better so.
-        guard chars.count > 4 else { return sign + String(chars) }
+        guard chars.count > 3 else { return sign + String(chars) }
         var out = ""
         for (i, c) in chars.enumerated() {
             if i > 0, (chars.count - i) % 3 == 0 { out.append(",") }
