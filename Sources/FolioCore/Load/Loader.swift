@@ -20,6 +20,28 @@ public struct DataSource: Sendable {
         return FileManager.default.fileExists(atPath: path(name), isDirectory: &isDir) && !isDir.boolValue
     }
 
+    /// The bytes of a data file, mapped from disk (no copy, no zeroed pages) or held in memory.
+    func map(_ name: String) throws(LoadError) -> FileBytes {
+        if files != nil { return FileBytes(array: try read(name)) }
+        let p = path(name)
+        let fd = open(p, O_RDONLY)
+        guard fd >= 0 else {
+            throw LoadError(file: p, kind: "unreadable file", message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw LoadError(file: p, kind: "unreadable file", message: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        let size = Int(st.st_size)
+        if size == 0 { return FileBytes(array: []) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            return FileBytes(array: try read(name))
+        }
+        madvise(address, size, MADV_SEQUENTIAL)
+        return FileBytes(mapped: UnsafeRawPointer(address), count: size)
+    }
+
     func read(_ name: String) throws(LoadError) -> [UInt8] {
         if let files {
             guard let b = files[name] else { throw LoadError(file: name, kind: "missing file", message: "no such file") }
@@ -163,7 +185,7 @@ public enum Loader {
             return ParsedEntity(def: declared, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0, idIndex: ByteHashIndex(), lines: [], skipped: SkipReport())
         }
         let path = source.path(file)
-        let bytes = try source.read(file)
+        let bytes = try source.map(file)
         var rows = try bytes.withUnsafeBufferPointer { (buf) throws(LoadError) -> ParsedRows in
             if let bad = firstInvalidUTF8(buf) {
                 let (line, col) = lineAndColumn(of: bad, in: buf)
@@ -343,7 +365,7 @@ public enum Loader {
         }
         var chunks: [CSVChunk] = []
         var expected = dataStart
-        for (i, slot) in slots.values.enumerated() {
+        for (i, slot) in slots.takeAll().enumerated() {
             guard var chunk = slot else { preconditionFailure("a CSV chunk produced no result") }
             if chunk.start != expected {
                 if expected >= ends[i] { continue }  // the previous chunk's last record covered this one
@@ -361,7 +383,10 @@ public enum Loader {
         }
         rows.lines.reserveCapacity(total)
         var lineOffset = firstLine - 1
-        for chunk in chunks {
+        for i in chunks.indices {
+            let chunk = chunks[i]
+            // Each chunk's columns are freed as soon as they are appended.
+            defer { chunks[i].builders = [] }
             if var e = chunk.error {
                 e.line = e.line.map { $0 + lineOffset }
                 throw e
@@ -627,6 +652,41 @@ public enum Loader {
     }
 }
 
+/// A data file's bytes: an `mmap` of the file, unmapped when released, or an array.
+final class FileBytes {
+    private let mapped: UnsafeRawPointer?
+    private let count: Int
+    private let array: [UInt8]
+
+    init(mapped: UnsafeRawPointer, count: Int) {
+        self.mapped = mapped
+        self.count = count
+        array = []
+    }
+
+    init(array: [UInt8]) {
+        mapped = nil
+        count = array.count
+        self.array = array
+    }
+
+    deinit {
+        if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped), count) }
+    }
+
+    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        if let mapped {
+            return try withExtendedLifetime(self) { () throws(E) -> R in
+                try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: count))
+            }
+        }
+        let result: Result<R, E> = array.withUnsafeBufferPointer { buf in
+            do throws(E) { return .success(try body(buf)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
 /// A file's bytes, read (never written) by the tasks that parse its chunks while the owner keeps them alive.
 struct SharedBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -650,5 +710,14 @@ final class ResultSlots<T>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return slots
+    }
+
+    /// The results, leaving the slots empty (so that they are not kept alive twice).
+    func takeAll() -> [T?] {
+        lock.lock()
+        defer { lock.unlock() }
+        let all = slots
+        slots = Array(repeating: nil, count: all.count)
+        return all
     }
 }
