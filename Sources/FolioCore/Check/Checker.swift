@@ -336,16 +336,16 @@ public struct Checker {
             return TExpr(kind: .compare(op, a, b), type: .bool, span: span)
         case .add, .subtract, .multiply, .divide:
             let a = try resolve(l, scope), b = try resolve(r, scope)
-            let type = try arithmeticType(op, a, b, l, r)
+            let type = try arithmeticType(op, a, b, l, r, scope)
             return TExpr(kind: .arithmetic(op, a, b), type: type, span: span)
         }
     }
 
-    func arithmeticType(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, _ l: Expr, _ r: Expr) throws(Diagnostic) -> ValueType {
+    func arithmeticType(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, _ l: Expr, _ r: Expr, _ scope: Scope) throws(Diagnostic) -> ValueType {
         let what = "'\(op.rawValue)'"
         for (t, e) in [(a, l), (b, r)] {
             switch t.type {
-            case .record, .collection, .range: _ = try value(e, .frame([]))
+            case .record, .collection, .range: _ = try value(e, scope)
             case .list, .bool, .string, .enumeration:
                 throw Diagnostic(e.span, Messages.typeMismatch(what, expected: "numbers or dates", found: t.type.description))
             default: break

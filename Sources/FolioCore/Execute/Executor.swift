@@ -43,17 +43,17 @@ public struct Executor {
                 let selected = rows ?? Array(0..<Int32(count))
                 // `sort … | limit N`: keep only the first N+offset instead of sorting everything.
                 if case .limit(let n, let offset)? = stages.first {
-                    rows = Sorter(keys: keys, compiler: compiler).top(selected, n + offset)
+                    rows = Sorter(keys: keys, compiler: compiler).top(selected, min(selected.count, n.addingReportingOverflow(offset).overflow ? .max : n + offset))
                 } else {
                     rows = Sorter(keys: keys, compiler: compiler).sorted(selected)
                 }
             case .limit(let n, let offset):
                 let selected = rows ?? Array(0..<Int32(count))
-                let lo = min(offset, selected.count), hi = min(selected.count, lo + n)
+                let lo = min(offset, selected.count), hi = lo + min(selected.count - lo, n)
                 rows = Array(selected[lo..<hi])
             case .top(let n, let key):
                 let selected = rows ?? Array(0..<Int32(count))
-                rows = Sorter(keys: [key], compiler: compiler).top(selected, n)
+                rows = Sorter(keys: [key], compiler: compiler).top(selected, min(n, selected.count))
             case .count:
                 let n = rows?.count ?? count
                 source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))

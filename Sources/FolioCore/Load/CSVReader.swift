@@ -106,6 +106,19 @@ struct CSVReader {
                 }
             } else {
                 let start = p
+                // Eight bytes at a time to the first byte that may end the field, then byte by byte.
+                if let base = bytes.baseAddress {
+                    let delimiters = UInt64(delimiter) &* 0x0101_0101_0101_0101
+                    while p + 8 <= n {
+                        let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                        let hit = hasZeroByte(w ^ delimiters) | hasZeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | hasZeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D)
+                        if hit != 0 {
+                            p += hit.trailingZeroBitCount >> 3
+                            break
+                        }
+                        p += 8
+                    }
+                }
                 while p < n {
                     let c = bytes[p]
                     if c == delimiter || c == 10 || c == 13 { break }
@@ -157,6 +170,12 @@ struct CSVReader {
         }
         return col - (offset > lineStart && bytes[offset - 1] == 34 ? 1 : 0)
     }
+}
+
+/// Nonzero when some byte of `v` is zero; its lowest set bit is in the first zero byte.
+@inline(__always)
+func hasZeroByte(_ v: UInt64) -> UInt64 {
+    (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
 }
 
 /// Checks that `bytes` is UTF-8; returns the offset of the first bad byte.

@@ -6,14 +6,16 @@ public enum Day {
     /// The null date in a date column.
     public static let null: Int32 = .min
 
+    /// The day number of a calendar date; dates beyond ±5.8 million years clamp (never a trap).
     public static func fromCivil(year: Int, month: Int, day: Int) -> Int32 {
+        let year = min(max(year, -5_000_000), 5_000_000)
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(era * 146097 + doe - 719468)
+        return Int32(clamping: era * 146097 + doe - 719468)
     }
 
     public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
@@ -87,7 +89,7 @@ public enum Day {
     /// Adds calendar months, clamping to the last day of the month (2026-01-31 + 1 month = 2026-02-28).
     public static func addMonths(_ days: Int32, _ months: Int) -> Int32 {
         let (y, m, d) = civil(days)
-        let total = y * 12 + (m - 1) + months
+        let total = y * 12 + (m - 1) + min(max(months, -100_000_000), 100_000_000)
         let ny = total >= 0 ? total / 12 : (total - 11) / 12
         let nm = total - ny * 12 + 1
         return fromCivil(year: ny, month: nm, day: min(d, daysIn(year: ny, month: nm)))
@@ -148,10 +150,10 @@ public struct Duration: Sendable, Hashable {
 
     /// `days` moved forward by this duration (backward when `sign` is -1).
     public func add(to days: Int32, sign: Int = 1) -> Int32 {
-        let n = count * sign
+        let n = count.multipliedReportingOverflow(by: sign).partialValue
         switch unit {
         case .day: return days &+ Int32(clamping: n)
-        case .week: return days &+ Int32(clamping: n * 7)
+        case .week: return days &+ Int32(clamping: n.multipliedReportingOverflow(by: 7).overflow ? (n < 0 ? Int.min : Int.max) : n * 7)
         case .month: return Day.addMonths(days, n)
         case .quarter: return Day.addMonths(days, n * 3)
         case .year: return Day.addMonths(days, n * 12)
