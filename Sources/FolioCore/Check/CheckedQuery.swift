@@ -57,6 +57,9 @@ public struct TExpr: Sendable {
         case isNull(TExpr, negated: Bool)
         case has(TExpr, HasMode, [TExpr], negated: Bool)
         case call(Function, [TExpr])
+        /// A computed string read as a value of a picklist (null when it is not one), so that
+        /// `stage < lower("CLOSED_WON")` orders by the declared stages.
+        case toEnum(TExpr, EnumDomain)
     }
 
     public var kind: Kind

@@ -304,6 +304,9 @@ public struct Checker {
 
     /// Makes a literal fit the type it is compared with: an enum value (checked), or a date.
     func coerce(_ t: TExpr, to target: ValueType, _ span: Range<Int>) throws(Diagnostic) -> TExpr {
+        if case .enumeration(let domain) = target, t.type == .string {
+            if case .constant = t.kind {} else { return TExpr(kind: .toEnum(t, domain), type: target, span: t.span) }
+        }
         guard case .constant(.string(let s)) = t.kind else { return t }
         switch target {
         case .enumeration(let domain):
@@ -500,7 +503,8 @@ public struct Checker {
         let today = context.today
         if let count = r.count {
             let d = Duration(count: count, unit: r.unit)
-            return r.relation == .last ? (d.add(to: today, sign: -1), today) : (today, d.add(to: today))
+            // A range past the representable dates runs to their end.
+            return r.relation == .last ? (d.add(to: today, sign: -1) ?? Day.null + 1, today) : (today, d.add(to: today) ?? .max)
         }
         let shift = r.relation == .this ? 0 : (r.relation == .last ? -1 : 1)
         let first: Int32

@@ -41,6 +41,12 @@ struct ExprCompiler {
             return arithmetic(op, a, b, type: e.type)
         case .call(let f, let args):
             return call(f, args)
+        case .toEnum(let inner, let domain):
+            let f = value(inner)
+            return { r in
+                guard let label = f(r).text, let code = domain.code(of: label) else { return .null }
+                return .enumeration(code, domain.labels[Int(code)])
+            }
         }
     }
 
@@ -310,15 +316,15 @@ struct ExprCompiler {
             let f = value(a)
             let sign = op == .subtract ? -1 : 1
             return { r in
-                guard case .date(let x) = f(r) else { return .null }
-                return .date(d.add(to: x, sign: sign))
+                guard case .date(let x) = f(r), let moved = d.add(to: x, sign: sign) else { return .null }
+                return .date(moved)
             }
         }
         if case .duration(let d) = a.kind {
             let g = value(b)
             return { r in
-                guard case .date(let x) = g(r) else { return .null }
-                return .date(d.add(to: x))
+                guard case .date(let x) = g(r), let moved = d.add(to: x) else { return .null }
+                return .date(moved)
             }
         }
         let f = value(a), g = value(b)
@@ -329,12 +335,10 @@ struct ExprCompiler {
         if x.isNull || y.isNull { return .null }
         switch (x, y) {
         case (.date(let d), .int(let n)):
-            let days = op == .subtract ? -n : n
-            guard let delta = Int32(exactly: days) else { return .null }
-            return .date(d &+ delta)
+            let moved = Duration(count: Int(n), unit: .day).add(to: d, sign: op == .subtract ? -1 : 1)
+            return moved.map { .date($0) } ?? .null
         case (.int(let n), .date(let d)):
-            guard let delta = Int32(exactly: n) else { return .null }
-            return .date(d &+ delta)
+            return Duration(count: Int(n), unit: .day).add(to: d).map { .date($0) } ?? .null
         case (.date(let d1), .date(let d2)):
             return .int(Int64(d1) - Int64(d2))
         default: break
@@ -355,19 +359,30 @@ struct ExprCompiler {
             return o || v == Column.nullInt ? .null : .int(v)
         case .money:
             // Money with money adds cents; a plain number next to money counts whole currency units.
+            // A decimal next to money counts currency units and rounds to the cent.
             func cents(_ v: Value) -> Int64? {
                 switch v {
-                case .money(let c): c
-                case .int(let n): n.multipliedReportingOverflow(by: 100).overflow ? nil : n * 100
-                default: nil
+                case .money(let c): return c
+                case .int(let n): return n.multipliedReportingOverflow(by: 100).overflow ? nil : n * 100
+                case .decimal(let d):
+                    let c = (d * 100).rounded(.toNearestOrAwayFromZero)
+                    return Swift.abs(c) < 9.2e18 ? Int64(c) : nil
+                default: return nil
                 }
             }
             if op == .multiply {
                 if case .money(let c) = x, case .int(let n) = y { return checkedMoney(c.multipliedReportingOverflow(by: n)) }
                 if case .int(let n) = x, case .money(let c) = y { return checkedMoney(c.multipliedReportingOverflow(by: n)) }
-                guard let a = x.asDouble, let b = y.asDouble else { return .null }
-                let v = (a * b * 100).rounded()
-                return abs(v) < 9.2e18 ? .money(Int64(v)) : .null
+                // Cents times the factor, so that 214498.05 × 1.5 rounds from an exact 32174707.5 cents.
+                let product: Double
+                switch (x, y) {
+                case (.money(let c), .decimal(let d)), (.decimal(let d), .money(let c)): product = Double(c) * d
+                default:
+                    guard let a = x.asDouble, let b = y.asDouble else { return .null }
+                    product = a * b * 100
+                }
+                let v = product.rounded(.toNearestOrAwayFromZero)
+                return Swift.abs(v) < 9.2e18 ? .money(Int64(v)) : .null
             }
             guard let a = cents(x), let b = cents(y) else { return .null }
             return checkedMoney(op == .add ? a.addingReportingOverflow(b) : a.subtractingReportingOverflow(b))

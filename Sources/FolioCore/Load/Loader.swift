@@ -35,7 +35,7 @@ public struct DataSource: Sendable {
         }
         let size = Int(st.st_size)
         if size == 0 { return FileBytes(array: []) }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
             return FileBytes(array: try read(name))
         }
         madvise(address, size, MADV_SEQUENTIAL)
@@ -426,9 +426,11 @@ public enum Loader {
     /// Parses the records that start in `from ..< to`; the last may run past `to`.
     static func parseCSVChunk(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ layout: CSVLayout) -> CSVChunk {
         let builders = layout.def.fields.map { ColumnBuilder(field: $0, entity: layout.def.name) }
+        // Reserve for the most rows and string bytes the chunk can hold, so that no column grows
+        // (and copies) while it fills: untouched reserved pages cost no memory.
         for (i, b) in builders.enumerated() {
             b.source = layout.sources[i]
-            b.reserve((to - from) / 100)
+            b.reserve((to - from) / (2 * max(1, layout.headerCount)) + 16, bytes: to - from + 64)
         }
         // The per-row loops call builders through unmanaged references: `builders` keeps them
         // alive, and a retain/release pair per cell was a tenth of the load.

@@ -95,6 +95,16 @@ public enum Day {
         return fromCivil(year: ny, month: nm, day: min(d, daysIn(year: ny, month: nm)))
     }
 
+    /// ``addMonths(_:_:)``, or nil when the result is not a representable date.
+    public static func addMonthsChecked(_ days: Int32, _ months: Int) -> Int32? {
+        let (y, m, d) = civil(days)
+        let total = y * 12 + (m - 1) + months
+        let ny = total >= 0 ? total / 12 : (total - 11) / 12
+        guard abs(ny) <= 5_000_000 else { return nil }
+        let nm = total - ny * 12 + 1
+        return fromCivil(year: ny, month: nm, day: min(d, daysIn(year: ny, month: nm)))
+    }
+
     /// The first day of the quarter, month, week or year containing `days`.
     public static func startOf(_ days: Int32, _ unit: PeriodUnit) -> Int32 {
         let (y, m, _) = civil(days)
@@ -148,15 +158,29 @@ public struct Duration: Sendable, Hashable {
         self.unit = unit
     }
 
-    /// `days` moved forward by this duration (backward when `sign` is -1).
-    public func add(to days: Int32, sign: Int = 1) -> Int32 {
-        let n = count.multipliedReportingOverflow(by: sign).partialValue
+    /// `days` moved forward by this duration (backward when `sign` is -1); nil when the
+    /// result is beyond the dates folio represents (about ±5.8 million years).
+    public func add(to days: Int32, sign: Int = 1) -> Int32? {
+        let (n, o1) = count.multipliedReportingOverflow(by: sign)
+        let perUnit: Int
         switch unit {
-        case .day: return days &+ Int32(clamping: n)
-        case .week: return days &+ Int32(clamping: n.multipliedReportingOverflow(by: 7).overflow ? (n < 0 ? Int.min : Int.max) : n * 7)
-        case .month: return Day.addMonths(days, n)
-        case .quarter: return Day.addMonths(days, n * 3)
-        case .year: return Day.addMonths(days, n * 12)
+        case .day: perUnit = 1
+        case .week: perUnit = 7
+        case .month: perUnit = 1
+        case .quarter: perUnit = 3
+        case .year: perUnit = 12
+        }
+        let (amount, o2) = n.multipliedReportingOverflow(by: perUnit)
+        guard !o1, !o2 else { return nil }
+        switch unit {
+        case .day, .week:
+            let (r, o) = Int(days).addingReportingOverflow(amount)
+            guard !o, let result = Int32(exactly: r), result != Day.null else { return nil }
+            return result
+        case .month, .quarter, .year:
+            // ±100 million months is far beyond the representable years.
+            guard abs(amount) <= 100_000_000 else { return nil }
+            return Day.addMonthsChecked(days, amount)
         }
     }
 }

@@ -22,9 +22,11 @@ extension Expr {
             if let c = r.count { return "\(r.relation.rawValue) \(c) \(r.unit.rawValue)s" }
             return "\(r.relation.rawValue) \(r.fiscal ? "fiscal " : "")\(r.unit.rawValue)"
         case .parameter(let p): return "$" + p
-        case .negate(let e): return "-" + e.canonicalText
-        case .not(let e): return "not " + e.canonicalText
-        case .binary(let op, let l, let r): return l.canonicalText + " " + op.rawValue + " " + r.canonicalText
+        case .negate(let e): return "-" + e.operandText(above: 7, right: false)
+        case .not(let e): return "not " + e.operandText(above: 3, right: false)
+        case .binary(let op, let l, let r):
+            let p = op.precedence
+            return l.operandText(above: p, right: false) + " " + op.rawValue + " " + r.operandText(above: p, right: true)
         case .inList(let e, let items, let negated):
             return e.canonicalText + (negated ? " not in (" : " in (") + items.map(\.canonicalText).joined(separator: ", ") + ")"
         case .inRange(let e, let r, let negated): return e.canonicalText + (negated ? " not in " : " in ") + r.canonicalText
@@ -40,6 +42,25 @@ extension Expr {
             case .all: return e.canonicalText + word + " all (" + items.map(\.canonicalText).joined(separator: ", ") + ")"
             }
         }
+    }
+
+    /// Binding strength, loosest first: or 1, and 2, not 3, comparisons 4, + - 5, * / 6, unary - 7, the rest 8.
+    var precedence: Int {
+        switch kind {
+        case .binary(let op, _, _): op.precedence
+        case .not: 3
+        case .inList, .inRange, .like, .between, .isNull, .has: 4
+        case .negate: 7
+        default: 8
+        }
+    }
+
+    /// This expression's text as an operand of an operator of precedence `parent`, in
+    /// parentheses when it would otherwise read differently: `(2 + 3) * 4`, `10 - (2 - 1)`.
+    func operandText(above parent: Int, right: Bool) -> String {
+        let p = precedence
+        let needs = p < parent || (right && p == parent && p != 8) || (p == 4 && parent == 4)
+        return needs ? "(" + canonicalText + ")" : canonicalText
     }
 
     static func nameText(_ n: String) -> String {
