@@ -999,7 +999,8 @@ def folio_answers(folio: str, data: str, cases: list[Case]) -> list[Answer]:
         msg = answers[0].error if answers and answers[0].error else " ".join(err.split())
         if len(msg) > 600:
             msg = msg[:600] + " …"
-        return [Answer(error=f"exit code {rc}: {msg}", rc=rc)]
+        how = f"killed by signal {-rc}" if rc < 0 else f"exit code {rc}"
+        return [Answer(error=f"{how}: {msg}" if msg else how, rc=rc)]
     if len(good) == len(cases):   # every answer printed, yet a failing exit code
         return good[:-1] + folio_answers(folio, data, cases[-1:])
     k = len(good)
