@@ -22,7 +22,10 @@ extension Expr {
             if let c = r.count { return "\(r.relation.rawValue) \(c) \(r.unit.rawValue)s" }
             return "\(r.relation.rawValue) \(r.fiscal ? "fiscal " : "")\(r.unit.rawValue)"
         case .parameter(let p): return "$" + p
-        case .negate(let e): return "-" + e.operandText(above: 7, right: false)
+        case .negate(let e):
+            // `-(-nps)`, never `--nps`, which would read as a comment.
+            if case .negate = e.kind { return "-(" + e.canonicalText + ")" }
+            return "-" + e.operandText(above: 7, right: false)
         case .not(let e): return "not " + e.operandText(above: 3, right: false)
         case .binary(let op, let l, let r):
             let p = op.precedence
