@@ -23,17 +23,8 @@ public struct DataSource: Sendable {
     /// The bytes of a data file, mapped from disk (no copy, no zeroed pages) or held in memory.
     func map(_ name: String) throws(LoadError) -> FileBytes {
         if files != nil { return FileBytes(array: try read(name)) }
-        let p = path(name)
-        let fd = open(p, O_RDONLY)
-        guard fd >= 0 else {
-            throw LoadError(file: p, kind: "unreadable file", message: "cannot open: \(String(cString: strerror(errno)))")
-        }
+        let (fd, size, _) = try openFile(name)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw LoadError(file: p, kind: "unreadable file", message: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        let size = Int(st.st_size)
         if size == 0 { return FileBytes(array: []) }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
             return FileBytes(array: try read(name))
@@ -42,22 +33,28 @@ public struct DataSource: Sendable {
         return FileBytes(mapped: UnsafeRawPointer(address), count: size)
     }
 
-    func read(_ name: String) throws(LoadError) -> [UInt8] {
-        if let files {
-            guard let b = files[name] else { throw LoadError(file: name, kind: "missing file", message: "no such file") }
-            return b
-        }
+    /// Opens a file of the directory: its descriptor (the caller closes it), size and path.
+    private func openFile(_ name: String) throws(LoadError) -> (Int32, Int, String) {
         let p = path(name)
         let fd = open(p, O_RDONLY)
         guard fd >= 0 else {
             throw LoadError(file: p, kind: "unreadable file", message: "cannot open: \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
+            close(fd)
             throw LoadError(file: p, kind: "unreadable file", message: "cannot read: \(String(cString: strerror(errno)))")
         }
-        let size = Int(st.st_size)
+        return (fd, Int(st.st_size), p)
+    }
+
+    func read(_ name: String) throws(LoadError) -> [UInt8] {
+        if let files {
+            guard let b = files[name] else { throw LoadError(file: name, kind: "missing file", message: "no such file") }
+            return b
+        }
+        let (fd, size, p) = try openFile(name)
+        defer { close(fd) }
         var failed: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             var done = 0

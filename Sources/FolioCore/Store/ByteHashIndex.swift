@@ -124,17 +124,11 @@ public struct ByteHashIndex: Sendable {
         column.bytes.withUnsafeBufferPointer { bytes in
             column.offsets.withUnsafeBufferPointer { offsets in
                 slots.withUnsafeMutableBufferPointer { slots in
-                    var hashes = [UInt64](repeating: 0, count: 32)
+                    var hashes = [UInt64](repeating: 0, count: Self.batch)
                     var start = 0
                     while start < n {
-                        let end = min(n, start + 32)
-                        var touch: UInt64 = 0
-                        for row in start..<end {
-                            let h = Self.hash(UnsafeBufferPointer(rebasing: bytes[offsets[row]..<offsets[row + 1]]))
-                            hashes[row - start] = h
-                            touch &+= slots[Int(truncatingIfNeeded: h) & mask]
-                        }
-                        if touch == 1 { hashes[0] &+= 0 }  // keeps the reads from being optimised away
+                        let end = min(n, start + Self.batch)
+                        Self.hashBatch(start..<end, bytes, offsets, UnsafeBufferPointer(slots), mask, into: &hashes)
                         for row in start..<end {
                             let lo = offsets[row], hi = offsets[row + 1]
                             if lo == hi { continue }
@@ -179,17 +173,11 @@ public struct ByteHashIndex: Sendable {
                 column.bytes.withUnsafeBufferPointer { bytes in
                     column.offsets.withUnsafeBufferPointer { offsets in
                         slots.withUnsafeBufferPointer { slots in
-                            var hashes = [UInt64](repeating: 0, count: 32)
+                            var hashes = [UInt64](repeating: 0, count: Self.batch)
                             var start = 0
                             while start < n {
-                                let end = min(n, start + 32)
-                                var touch: UInt64 = 0
-                                for row in start..<end {
-                                    let h = Self.hash(UnsafeBufferPointer(rebasing: keyBytes[keyOffsets[row]..<keyOffsets[row + 1]]))
-                                    hashes[row - start] = h
-                                    touch &+= slots[Int(truncatingIfNeeded: h) & mask]
-                                }
-                                if touch == 1 { hashes[0] &+= 0 }
+                                let end = min(n, start + Self.batch)
+                                Self.hashBatch(start..<end, keyBytes, keyOffsets, slots, mask, into: &hashes)
                                 for row in start..<end {
                                     let klo = keyOffsets[row], khi = keyOffsets[row + 1]
                                     if klo == khi { continue }
@@ -221,6 +209,22 @@ public struct ByteHashIndex: Sendable {
             }
         }
         return result
+    }
+
+    static let batch = 32
+
+    /// Hashes the strings of `rows` into `hashes` and reads each one's first slot, so that the
+    /// cache misses of a batch overlap before the probes that need them.
+    @inline(__always)
+    static func hashBatch(_ rows: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<Int>,
+                          _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int, into hashes: inout [UInt64]) {
+        var touch: UInt64 = 0
+        for row in rows {
+            let h = hash(UnsafeBufferPointer(rebasing: bytes[offsets[row]..<offsets[row + 1]]))
+            hashes[row - rows.lowerBound] = h
+            touch &+= slots[Int(truncatingIfNeeded: h) & mask]
+        }
+        if touch == 1 { hashes[0] &+= 0 }  // keeps the reads from being optimised away
     }
 
     /// Adds `row` (already appended to `column`); the caller has checked it is not a duplicate.
