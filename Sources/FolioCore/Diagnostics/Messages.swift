@@ -34,6 +34,10 @@ public enum Messages {
          "the line before was a complete statement; end it with '\(word)' instead, or start continuation lines with '|'")
     }
 
+    static let pipeStartsStatement: Text = (
+        "a statement cannot start with '|'",
+        "'|' continues the query before it: in the REPL, end that line with '|' (a complete line runs at once)")
+
     static let starNotAllowed: Text = ("'*' is only allowed in select", nil)
     static let fractionalDuration: Text = ("a duration needs a whole number", "write 90 days, 2 weeks, 6 months")
     static func invalidDate(_ text: String) -> Text { ("'\(text)' is not a real calendar date", nil) }

@@ -116,6 +116,7 @@ public struct Parser {
         if current.newlineBefore, ["and", "or"].contains(where: { isKeyword($0) }) {
             throw fail(current.span, Messages.operatorStartsLine(lowered(current)))
         }
+        if current.kind == .pipe { throw fail(current.span, Messages.pipeStartsStatement) }
         if isKeyword("let"), peekToken(1).kind == .identifier || peekToken(1).kind == .quotedIdentifier {
             _ = advance()
             let name = try parseName()
