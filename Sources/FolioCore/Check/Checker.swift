@@ -64,10 +64,6 @@ public struct Checker {
                             for (i, c) in cols.enumerated() { columns.append((c.name, TExpr(kind: .column(i), type: c.type, span: span))) }
                         }
                     case .expr(let e, let alias):
-                        if case .binary(.equal, let l, _) = e.kind, alias == nil, case .name = l.kind {
-                            // `select x = 1` reads as a comparison; that is allowed, but usually a mistake for `as`.
-                            _ = l
-                        }
                         let t = try value(e, scope)
                         columns.append((alias?.text ?? e.canonicalText, t))
                     }

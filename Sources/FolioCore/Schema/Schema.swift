@@ -69,7 +69,7 @@ public struct EntityDef: Sendable, Hashable {
 }
 
 /// A to-many relationship: the inverse of some entity's foreign key.
-public struct Collection: Sendable, Hashable {
+public struct CollectionDef: Sendable, Hashable {
     public var name: String
     /// The entity whose rows the collection holds (`opportunities`).
     public var child: String
@@ -91,19 +91,19 @@ public struct Schema: Sendable, Hashable {
     }
 
     /// The collections reachable from a row of `entity`, in schema order.
-    public func collections(of entity: String) -> [Collection] {
-        var result: [Collection] = []
+    public func collections(of entity: String) -> [CollectionDef] {
+        var result: [CollectionDef] = []
         for e in entities {
             for f in e.fields {
                 if let r = f.reference, r.target.caseInsensitiveEquals(entity) {
-                    result.append(Collection(name: r.inverse, child: e.name, keyField: f.name))
+                    result.append(CollectionDef(name: r.inverse, child: e.name, keyField: f.name))
                 }
             }
         }
         return result
     }
 
-    public func collection(_ name: String, of entity: String) -> Collection? {
+    public func collection(_ name: String, of entity: String) -> CollectionDef? {
         collections(of: entity).first { $0.name.caseInsensitiveEquals(name) }
     }
 }
