@@ -1012,6 +1012,35 @@ def folio_answers(folio: str, data: str, cases: list[Case]) -> list[Answer]:
     return good + folio_answers(folio, data, rest[:mid]) + folio_answers(folio, data, rest[mid:])
 
 
+# --- group by, aggregates and distinct (groups come out in key order, nulls last) -------
+case('accounts | group by region',
+     'SELECT region, count(*) FROM accounts GROUP BY region ORDER BY ord_region(region) NULLS LAST')
+case('opportunities | group by stage aggregate count(), sum(amount), avg(amount), min(amount), max(amount)',
+     'SELECT stage, count(*), sum(amount), avg(amount), min(amount), max(amount) FROM opportunities '
+     'GROUP BY stage ORDER BY ord_stage(stage) NULLS LAST')
+case('opportunities | group by type aggregate count(amount), count_distinct(account_id), median(amount)',
+     'SELECT type, count(amount), count(DISTINCT account_id), round(median(amount::DOUBLE), 2) FROM opportunities '
+     'GROUP BY type ORDER BY ord_otype(type) NULLS LAST')
+case('opportunities | group by account.region as region aggregate count_if(stage = "closed_won"), '
+     'sum_if(amount, stage = "closed_won") as won',
+     'SELECT a.region, count(*) FILTER (WHERE o.stage = \'closed_won\'), '
+     'coalesce(sum(o.amount) FILTER (WHERE o.stage = \'closed_won\'), 0) '
+     'FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id GROUP BY a.region ORDER BY ord_region(a.region) NULLS LAST')
+case('accounts | where status = "active" | group by tier, region aggregate avg(health), median(health) | where avg(health) > 60',
+     'SELECT tier, region, avg(health), median(health) FROM accounts WHERE status = \'active\' GROUP BY tier, region '
+     'HAVING avg(health) > 60 ORDER BY ord_tier(tier), ord_region(region) NULLS LAST')
+case('opportunities | group by year(close_date) aggregate sum(amount) | sort sum(amount) desc | limit 3',
+     'SELECT year(close_date), sum(amount) FROM opportunities GROUP BY 1 ORDER BY 2 DESC LIMIT 3')
+case('accounts | group by parent.name aggregate count() | sort count() desc, parent.name | limit 5',
+     'SELECT p.name, count(*) FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id GROUP BY p.name '
+     'ORDER BY 2 DESC, lower(p.name) NULLS LAST LIMIT 5')
+case('accounts | distinct region, tier',
+     'SELECT DISTINCT region, tier FROM accounts ORDER BY ord_region(region), ord_tier(tier)')
+case('contacts | where is_primary | group by role aggregate count(), min(last_contacted), max(last_contacted)',
+     'SELECT role, count(*), min(last_contacted), max(last_contacted) FROM contacts WHERE is_primary '
+     'GROUP BY role ORDER BY ord_crole(role) NULLS LAST')
+
+
 # ---------------------------------------------------------------------------------
 # Comparing.
 # ---------------------------------------------------------------------------------

@@ -145,3 +145,13 @@ import Testing
         }
     }
 }
+
+extension CheckerTests {
+    @Test func groupsNameTheirColumnsAndTypeTheirAggregates() throws {
+        let (script, _) = Parser.parse("opportunities | group by owner.name, stage aggregate count(), sum(amount), avg(probability), median(amount), sum_if(amount, stage = \"closed_won\") as won")
+        guard case .query(let p)? = script.statements.first?.kind else { return }
+        let checked = try checker().check(p)
+        #expect(checked.columns.map(\.name) == ["owner.name", "stage", "count()", "sum(amount)", "avg(probability)", "median(amount)", "won"])
+        #expect(checked.columns.map(\.type.description) == ["string", "enum opportunities.stage", "int", "money", "decimal", "money", "money"])
+    }
+}

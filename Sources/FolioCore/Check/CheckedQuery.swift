@@ -20,6 +20,18 @@ public enum CheckedStage: Sendable {
     case limit(Int, offset: Int)
     case top(Int, CheckedSortKey)
     case count
+    /// `group by` (with its aggregates; a `count` column when none were given) and `distinct` (none).
+    case group(keys: [(name: String, expr: TExpr)], aggregates: [(name: String, aggregate: CheckedAggregate)])
+}
+
+/// One aggregate of a group: `sum(amount)`, `count_if(stage = "closed_won")`.
+public struct CheckedAggregate: Sendable {
+    public var function: Aggregate
+    /// The value aggregated (nil for `count()`).
+    public var argument: TExpr?
+    /// The condition of `count_if` / `sum_if`.
+    public var condition: TExpr?
+    public var type: ValueType
 }
 
 public struct CheckedSortKey: Sendable {

@@ -86,10 +86,23 @@ public struct Checker {
                 let count = try wholeNumber(n, "top")
                 let key = try sortable(by, scope)
                 stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false)))
-            case .groupBy:
-                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("group by"))
-            case .distinct:
-                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("distinct"))
+            case .groupBy(let keyItems, let aggregateItems):
+                let keys = try groupKeys(keyItems, scope)
+                var aggregates: [(name: String, aggregate: CheckedAggregate)] = []
+                if let aggregateItems {
+                    for item in aggregateItems {
+                        guard case .expr(let e, let alias) = item else { continue }
+                        aggregates.append((alias?.text ?? e.canonicalText, try aggregate(e, scope)))
+                    }
+                } else {
+                    aggregates.append(("count", CheckedAggregate(function: .count, argument: nil, condition: nil, type: .int)))
+                }
+                stages.append(.group(keys: keys, aggregates: aggregates))
+                scope = .frame(keys.map { OutputColumn(name: $0.name, type: $0.expr.type) } + aggregates.map { OutputColumn(name: $0.name, type: $0.aggregate.type) })
+            case .distinct(let items):
+                let keys = try groupKeys(items, scope)
+                stages.append(.group(keys: keys, aggregates: []))
+                scope = .frame(keys.map { OutputColumn(name: $0.name, type: $0.expr.type) })
             case .chart:
                 throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("chart"))
             case .count:
@@ -103,6 +116,63 @@ public struct Checker {
         case .frame(let cols): columns = cols
         }
         return CheckedPipeline(table: table, stages: stages, columns: columns)
+    }
+
+    // MARK: - Groups
+
+    func groupKeys(_ items: [SelectItem], _ scope: Scope) throws(Diagnostic) -> [(name: String, expr: TExpr)] {
+        var keys: [(name: String, expr: TExpr)] = []
+        for item in items {
+            guard case .expr(let e, let alias) = item else { continue }
+            if case .call(let name, _) = e.kind, Aggregate(rawValue: name.text.lowercased()) != nil {
+                throw Diagnostic(e.span, Messages.aggregateAsGroupKey(name.text.lowercased()))
+            }
+            let t = try value(e, scope)
+            if t.type == .list { throw Diagnostic(e.span, Messages.typeMismatch("a group key", expected: "a single value", found: "a list")) }
+            keys.append((alias?.text ?? e.canonicalText, t))
+        }
+        return keys
+    }
+
+    /// An item of `aggregate …`: an aggregate function over the rows of each group.
+    func aggregate(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> CheckedAggregate {
+        guard case .call(let name, let args) = e.kind, let f = Aggregate(rawValue: name.text.lowercased()), f != .exists else {
+            if case .call(let name, _) = e.kind, Aggregate(rawValue: name.text.lowercased()) == nil, Function(rawValue: name.text.lowercased()) == nil {
+                let all = Aggregate.allCases.map(\.rawValue)
+                throw Diagnostic(name.span, Messages.unknownFunction(name.text, suggestion: Suggest.closest(name.text, among: all)))
+            }
+            throw Diagnostic(e.span, Messages.notAnAggregate(e.canonicalText))
+        }
+        let fname = f.rawValue
+        func arity(_ n: Int, _ text: String) throws(Diagnostic) {
+            guard args.count == n else { throw Diagnostic(e.span, Messages.argumentCount(fname, expected: text, found: args.count)) }
+        }
+        switch f {
+        case .count:
+            if args.isEmpty { return CheckedAggregate(function: .count, argument: nil, condition: nil, type: .int) }
+            try arity(1, "no argument, or one")
+            return CheckedAggregate(function: .count, argument: try value(args[0], scope), condition: nil, type: .int)
+        case .count_distinct:
+            try arity(1, "one argument")
+            return CheckedAggregate(function: f, argument: try value(args[0], scope), condition: nil, type: .int)
+        case .count_if:
+            try arity(1, "one argument: a condition")
+            return CheckedAggregate(function: f, argument: nil, condition: try condition(args[0], scope), type: .int)
+        case .sum, .avg, .median, .sum_if:
+            try arity(f == .sum_if ? 2 : 1, f == .sum_if ? "two arguments: sum_if(value, condition)" : "one argument")
+            let t = try value(args[0], scope)
+            let numeric = t.type.isNumeric || (f == .median && t.type == .date)
+            guard numeric else { throw Diagnostic(args[0].span, Messages.typeMismatch("\(fname)()", expected: "a number", found: t.type.description)) }
+            let cond = f == .sum_if ? try condition(args[1], scope) : nil
+            let type: ValueType = (f == .avg && t.type == .int) ? .decimal : (t.type == .null ? .int : t.type)
+            return CheckedAggregate(function: f, argument: t, condition: cond, type: f == .median && t.type == .int ? .decimal : type)
+        case .min, .max:
+            try arity(1, "one argument")
+            let t = try value(args[0], scope)
+            return CheckedAggregate(function: f, argument: t, condition: nil, type: t.type)
+        case .exists:
+            preconditionFailure("exists is handled above")
+        }
     }
 
     func fieldType(_ table: Int, _ field: Int) -> ValueType {

@@ -111,6 +111,14 @@ public enum Messages {
                 "use it in 'group by … aggregate \(name)(…)', or over a collection: \(name)(opportunities.amount)")
     }
 
+    static func aggregateAsGroupKey(_ name: String) -> Text {
+        ("\(name)() cannot be a group key", "put aggregates after 'aggregate': group by region aggregate \(name)(…)")
+    }
+
+    static func notAnAggregate(_ text: String) -> Text {
+        ("'\(text)' is not an aggregate", "after 'aggregate' come count(), sum(x), avg(x), min(x), max(x), median(x), count_distinct(x), count_if(cond), sum_if(x, cond); group keys go after 'group by'")
+    }
+
     static let rangeOutsideIn: Text = ("a date range is only meaningful after 'in'", "write renewal_date in next 90 days")
     static let durationAlone: Text = ("a duration is only meaningful added to or subtracted from a date", "write today - 90 days")
     static func badLimit(_ what: String) -> Text { ("\(what) needs a whole number that is not negative", nil) }

@@ -58,6 +58,10 @@ public struct Executor {
                 let n = rows?.count ?? count
                 source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))
                 rows = nil
+            case .group(let keys, let aggregates):
+                let selected = rows ?? Array(0..<Int32(count))
+                source = .frame(Grouper(keys: keys, aggregates: aggregates, compiler: compiler).run(selected))
+                rows = nil
             }
         }
         switch source {

@@ -1,0 +1,152 @@
+/// `group by … aggregate …` and `distinct`: one output row per distinct key, in key order
+/// (ascending, nulls last), with each aggregate computed over the group's rows.
+///
+/// Keys compare as `=` does: strings and picklist labels without regard to case (the first
+/// spelling seen is shown), numbers by value.
+struct Grouper {
+    let keys: [(name: String, expr: TExpr)]
+    let aggregates: [(name: String, aggregate: CheckedAggregate)]
+    let compiler: ExprCompiler
+
+    /// A key as `=` sees it, for hashing.
+    enum KeyPart: Hashable {
+        case null, bool(Bool), number(Double), integer(Int64), date(Int32), text(String)
+
+        init(_ v: Value) {
+            switch v {
+            case .null: self = .null
+            case .bool(let b): self = .bool(b)
+            case .int(let n): self = .integer(n)
+            case .money(let c): self = c % 100 == 0 ? .integer(c / 100) : .number(Double(c) / 100)
+            case .decimal(let d): self = d == d.rounded() && Swift.abs(d) < 9e18 ? .integer(Int64(d)) : .number(d)
+            case .date(let d): self = .date(d)
+            case .string(let s), .enumeration(_, let s): self = .text(s.lowercased())
+            case .list(let l): self = .text(l.joined(separator: ";").lowercased())
+            }
+        }
+    }
+
+    /// Running state of one aggregate over one group.
+    struct Accumulator {
+        var count: Int64 = 0
+        var integerSum: Int64 = 0
+        var overflow = false
+        var doubleSum: Double = 0
+        var best: Value = .null
+        var values: [Value] = []
+        var distinct: Set<KeyPart> = []
+    }
+
+    func run(_ rows: [Int32]) -> Frame {
+        let keyEvals = keys.map { compiler.value($0.expr) }
+        let argEvals = aggregates.map { a in a.aggregate.argument.map { compiler.value($0) } }
+        let conditions = aggregates.map { a in a.aggregate.condition.map { compiler.predicate($0) } }
+        var groupOf: [[KeyPart]: Int] = [:]
+        var groupKeys: [[Value]] = []
+        var accumulators: [[Accumulator]] = []  // [group][aggregate]
+        for r32 in rows {
+            let r = Int(r32)
+            let values = keyEvals.map { $0(r) }
+            let parts = values.map(KeyPart.init)
+            let g: Int
+            if let existing = groupOf[parts] {
+                g = existing
+            } else {
+                g = groupKeys.count
+                groupOf[parts] = g
+                groupKeys.append(values)
+                accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
+            }
+            for (a, spec) in aggregates.enumerated() {
+                if let cond = conditions[a], !cond(r) { continue }
+                let v = argEvals[a].map { $0(r) }
+                Self.add(v, to: &accumulators[g][a], spec.aggregate)
+            }
+        }
+        // Groups in key order.
+        let order = Array(0..<groupKeys.count).sorted { x, y in
+            for k in keys.indices {
+                let a = groupKeys[x][k], b = groupKeys[y][k]
+                if a.isNull != b.isNull { return b.isNull }
+                if a.isNull { continue }
+                let c = Value.compare(a, b) ?? 0
+                if c != 0 { return c < 0 }
+            }
+            return x < y
+        }
+        var columns: [[Value]] = keys.indices.map { k in order.map { groupKeys[$0][k] } }
+        for (a, spec) in aggregates.enumerated() {
+            columns.append(order.map { Self.finish(accumulators[$0][a], spec.aggregate) })
+        }
+        let output = keys.map { OutputColumn(name: $0.name, type: $0.expr.type) } + aggregates.map { OutputColumn(name: $0.name, type: $0.aggregate.type) }
+        return Frame(columns: output, values: columns)
+    }
+
+    static func add(_ v: Value?, to acc: inout Accumulator, _ spec: CheckedAggregate) {
+        switch spec.function {
+        case .count, .count_if:
+            if let v, v.isNull { return }
+            acc.count += 1
+        case .count_distinct:
+            if let v, !v.isNull { acc.distinct.insert(KeyPart(v)) }
+        case .sum, .sum_if, .avg:
+            guard let v, !v.isNull else { return }
+            acc.count += 1
+            switch v {
+            case .int(let n), .money(let n):
+                let (s, o) = acc.integerSum.addingReportingOverflow(n)
+                acc.integerSum = s
+                acc.overflow = acc.overflow || o
+            case .decimal(let d): acc.doubleSum += d
+            default: break
+            }
+        case .min, .max:
+            guard let v, !v.isNull else { return }
+            if acc.best.isNull { acc.best = v; return }
+            let c = Value.compare(v, acc.best) ?? 0
+            if (spec.function == .min && c < 0) || (spec.function == .max && c > 0) { acc.best = v }
+        case .median:
+            if let v, !v.isNull { acc.values.append(v) }
+        case .exists:
+            break
+        }
+    }
+
+    static func finish(_ acc: Accumulator, _ spec: CheckedAggregate) -> Value {
+        switch spec.function {
+        case .count, .count_if: return .int(acc.count)
+        case .count_distinct: return .int(Int64(acc.distinct.count))
+        case .sum, .sum_if:
+            if acc.overflow { return .null }
+            switch spec.type {
+            case .money: return .money(acc.integerSum)
+            case .decimal: return .decimal(acc.doubleSum)
+            default: return .int(acc.integerSum)
+            }
+        case .avg:
+            guard acc.count > 0, !acc.overflow else { return .null }
+            switch spec.type {
+            case .money: return .money(Int64((Double(acc.integerSum) / Double(acc.count)).rounded(.toNearestOrAwayFromZero)))
+            case .decimal where spec.argument?.type == .int: return .decimal(Double(acc.integerSum) / Double(acc.count))
+            default: return .decimal(acc.doubleSum / Double(acc.count))
+            }
+        case .min, .max: return acc.best
+        case .median:
+            guard !acc.values.isEmpty else { return .null }
+            let sorted = acc.values.sorted { (Value.compare($0, $1) ?? 0) < 0 }
+            let mid = sorted.count / 2
+            if sorted.count % 2 == 1 {
+                if case .int(let n) = sorted[mid] { return .decimal(Double(n)) }
+                return sorted[mid]
+            }
+            switch (sorted[mid - 1], sorted[mid]) {
+            case (.money(let a), .money(let b)): return .money(Int64(((Double(a) + Double(b)) / 2).rounded(.toNearestOrAwayFromZero)))
+            case (.date(let a), _): return .date(a)
+            default:
+                guard let a = sorted[mid - 1].asDouble, let b = sorted[mid].asDouble else { return .null }
+                return .decimal((a + b) / 2)
+            }
+        case .exists: return .null
+        }
+    }
+}
