@@ -14,10 +14,8 @@ struct CSVReader {
     private(set) var recordStart = 0
     private(set) var recordLine = 1
 
-    /// Field bounds of the current record; `inScratch` fields index `scratch`.
-    var starts: [Int] = []
-    var ends: [Int] = []
-    var inScratch: [Bool] = []
+    /// Field bounds of the current record; a field in `scratch` has its start stored as `-1 - start`.
+    let fields = FieldBounds()
     let scratch = ByteBuffer()
 
     init(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = 44) {
@@ -49,9 +47,7 @@ struct CSVReader {
 
     /// Reads the next record; false at end of input. Blank lines are skipped.
     mutating func next() throws(Problem) -> Bool {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        inScratch.removeAll(keepingCapacity: true)
+        fields.count = 0
         scratch.clear()
         let n = bytes.count
         // Skip blank lines.
@@ -92,13 +88,9 @@ struct CSVReader {
                     p += 1
                 }
                 if escaped {
-                    starts.append(scratchStart)
-                    ends.append(scratch.count)
-                    inScratch.append(true)
+                    fields.append(-1 - scratchStart, scratch.count)
                 } else {
-                    starts.append(start)
-                    ends.append(p)
-                    inScratch.append(false)
+                    fields.append(start, p)
                 }
                 p += 1  // closing quote
                 if p < n, bytes[p] != delimiter, bytes[p] != 10, bytes[p] != 13 {
@@ -124,9 +116,7 @@ struct CSVReader {
                     if c == delimiter || c == 10 || c == 13 { break }
                     p += 1
                 }
-                starts.append(start)
-                ends.append(p)
-                inScratch.append(false)
+                fields.append(start, p)
             }
             if p < n, bytes[p] == delimiter {
                 p += 1
@@ -143,20 +133,19 @@ struct CSVReader {
         }
     }
 
-    var fieldCount: Int { starts.count }
+    var fieldCount: Int { fields.count }
 
     /// The bytes of field `i` of the current record; valid until the next call to `next()`.
     func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        if inScratch[i] {
-            return scratch.slice(starts[i]..<ends[i])
-        }
-        return UnsafeBufferPointer(rebasing: bytes[starts[i]..<ends[i]])
+        let start = fields.starts[i], end = fields.ends[i]
+        if start < 0 { return scratch.slice((-1 - start)..<end) }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// The 1-based character column of field `i` (for messages only).
     func column(ofField i: Int) -> Int {
-        let offset = inScratch[i] ? recordStart : starts[i]
-        return Self.column(of: offset, in: bytes)
+        let start = fields.starts[i]
+        return Self.column(of: start < 0 ? recordStart : start, in: bytes)
     }
 
     static func column(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -213,6 +202,45 @@ func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         i += need + 1
     }
     return nil
+}
+
+/// The bounds of a record's fields, in buffers that grow but are never re-checked for
+/// uniqueness on every append (a record's fields are appended millions of times a second).
+final class FieldBounds {
+    private(set) var starts: UnsafeMutablePointer<Int>
+    private(set) var ends: UnsafeMutablePointer<Int>
+    var count = 0
+    private var capacity = 64
+
+    init() {
+        starts = .allocate(capacity: 64)
+        ends = .allocate(capacity: 64)
+    }
+
+    deinit {
+        starts.deallocate()
+        ends.deallocate()
+    }
+
+    @inline(__always)
+    func append(_ start: Int, _ end: Int) {
+        if count == capacity { grow() }
+        starts[count] = start
+        ends[count] = end
+        count += 1
+    }
+
+    private func grow() {
+        let c = capacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: c), e = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        s.update(from: starts, count: count)
+        e.update(from: ends, count: count)
+        starts.deallocate()
+        ends.deallocate()
+        starts = s
+        ends = e
+        capacity = c
+    }
 }
 
 /// A growable byte buffer whose contents stay put between `clear()` calls once the writer

@@ -244,6 +244,17 @@ final class ColumnBuilder {
         }
     }
 
+    /// Frees the rows (after they were appended elsewhere).
+    func clear() {
+        ints = []
+        doubles = []
+        days = []
+        bools = []
+        codes = []
+        strings = StringColumn()
+        list = ListColumn()
+    }
+
     /// Keeps only the rows whose `keep` is true.
     func compact(_ keep: [Bool]) {
         func filtered<T>(_ a: [T]) -> [T] { zip(a, keep).filter(\.1).map(\.0) }

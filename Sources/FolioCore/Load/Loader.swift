@@ -143,17 +143,27 @@ public enum Loader {
         for p in parsed { report.skipped.merge(p.skipped) }
         try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
 
-        // Build the tables with their to-many relationships.
-        var tables: [EntityTable] = []
-        for p in parsed {
-            var collections: [String: CSR] = [:]
+        // Build the tables with their to-many relationships, one task per relationship.
+        var inverses: [(parent: Int, name: String, links: [Int32])] = []
+        for (pi, p) in parsed.enumerated() {
             for child in parsed {
                 for (i, f) in child.def.fields.enumerated() {
-                    if let r = f.reference, r.target == p.def.name, let links = child.links[i] {
-                        collections[r.inverse.lowercased()] = CSR(links: links, parentCount: p.rowCount)
-                    }
+                    if let r = f.reference, r.target == p.def.name, let links = child.links[i] { inverses.append((pi, r.inverse.lowercased(), links)) }
                 }
             }
+        }
+        let csrs = ResultSlots<CSR>(count: inverses.count)
+        let inverseList = inverses
+        let parentCounts = parsed.map(\.rowCount)
+        DispatchQueue.concurrentPerform(iterations: inverseList.count) { k in
+            let inv = inverseList[k]
+            csrs.set(k, CSR(links: inv.links, parentCount: parentCounts[inv.parent]))
+        }
+        let built = csrs.takeAll()
+        var tables: [EntityTable] = []
+        for (pi, p) in parsed.enumerated() {
+            var collections: [String: CSR] = [:]
+            for (k, inv) in inverseList.enumerated() where inv.parent == pi { collections[inv.name] = built[k] }
             tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links, collections: collections))
             report.rows.append((p.def.name, p.rowCount))
         }
@@ -374,16 +384,10 @@ public enum Loader {
         // Lines are counted per chunk; make them absolute.
         var rows = ParsedRows(def: def, builders: def.fields.map { ColumnBuilder(field: $0, entity: declared.name) })
         for (i, b) in rows.builders.enumerated() { b.source = sources[i] }
-        let total = chunks.reduce(0) { $0 + $1.lines.count }
-        for (i, b) in rows.builders.enumerated() {
-            b.reserve(total, bytes: chunks.reduce(0) { $0 + $1.builders[i].byteCount })
-        }
-        rows.lines.reserveCapacity(total)
+        // Errors and line numbers first (in file order), then the columns, each on its own task.
+        rows.lines.reserveCapacity(chunks.reduce(0) { $0 + $1.lines.count })
         var lineOffset = firstLine - 1
-        for i in chunks.indices {
-            let chunk = chunks[i]
-            // Each chunk's columns are freed as soon as they are appended.
-            defer { chunks[i].builders = [] }
+        for chunk in chunks {
             if var e = chunk.error {
                 e.line = e.line.map { $0 + lineOffset }
                 throw e
@@ -394,8 +398,20 @@ public enum Loader {
             }
             let offset = Int32(clamping: lineOffset)
             rows.lines.append(contentsOf: chunk.lines.map { $0 + offset })
-            for (b, c) in zip(rows.builders, chunk.builders) { b.append(c) }
             lineOffset += chunk.newlines
+        }
+        // Each task appends to one column's builder: builders are never shared between tasks.
+        let targets = UncheckedBox(rows.builders)
+        let parts = UncheckedBox(chunks.map(\.builders))
+        let rowCount = rows.lines.count
+        chunks = []
+        DispatchQueue.concurrentPerform(iterations: targets.value.count) { i in
+            let column = parts.value.map { $0[i] }
+            targets.value[i].reserve(rowCount, bytes: column.reduce(0) { $0 + $1.byteCount })
+            for part in column {
+                targets.value[i].append(part)
+                part.clear()
+            }
         }
         return rows
     }
@@ -695,6 +711,12 @@ final class FileBytes {
 struct SharedBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+}
+
+/// A value handed to concurrent tasks that only read it (or touch disjoint parts of it).
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Results written by concurrent tasks, one slot each.
