@@ -206,6 +206,11 @@ import Testing
             == "folio.json: error: 'as_of' must be a date string like \"2026-06-15\"")
     }
 
+    @Test func exportMappingsAreRefusedNotIgnored() {
+        #expect(loadError(["accounts.csv": "id\nA1\n", "folio.json": #"{"entities": {"accounts": {"file": "a.csv"}}}"#])
+            == "folio.json: error: 'entities' (mapping other exports onto the model) is not supported yet")
+    }
+
     @Test func lenientSkipsAndCounts() throws {
         let (store, report) = try load(accounts("A1,Acme,M1,10,,EMEA\nA2,Bad,M1,x,,EMEA\nA3,Dangling,M9,10,,EMEA\nA1,Dup,M1,1,,EMEA\nA4,Short\n"), lenient: true)
         let t = try #require(store.table("accounts"))

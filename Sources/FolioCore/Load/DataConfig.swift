@@ -21,6 +21,10 @@ public struct DataConfig: Sendable {
         for key in dict.keys where !["as_of", "fiscal_year_start", "entities"].contains(key) {
             throw LoadError(file: file, kind: "bad config", message: "unknown key '\(key)' (expected as_of, fiscal_year_start, entities)")
         }
+        if dict["entities"] != nil {
+            // Mapping other exports (SPEC §3) is a later step; ignoring the mapping would load the wrong columns.
+            throw LoadError(file: file, kind: "bad config", message: "'entities' (mapping other exports onto the model) is not supported yet")
+        }
         if let v = dict["as_of"] {
             guard let s = v as? String, let d = Day.parse(s) else {
                 throw LoadError(file: file, kind: "bad config", message: "'as_of' must be a date string like \"2026-06-15\"")
