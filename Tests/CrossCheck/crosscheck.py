@@ -1034,6 +1034,13 @@ case('opportunities | group by year(close_date) aggregate sum(amount) | sort sum
 case('accounts | group by parent.name aggregate count() | sort count() desc, parent.name | limit 5',
      'SELECT p.name, count(*) FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id GROUP BY p.name '
      'ORDER BY 2 DESC, lower(p.name) NULLS LAST LIMIT 5')
+case('accounts | top 2 by arr per region | select region, id, arr',
+     'SELECT region, id, arr FROM (SELECT region, id, arr, ord, row_number() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST, ord) AS rn '
+     'FROM accounts) WHERE rn <= 2 ORDER BY ord_region(region) NULLS LAST, rn')
+case('opportunities | where stage = "closed_won" | top 1 by close_date per account.owner.name | select account.owner.name, id, close_date',
+     'SELECT name, id, close_date FROM (SELECT m.name, o.id, o.close_date, o.ord, row_number() OVER (PARTITION BY lower(m.name) '
+     'ORDER BY o.close_date DESC NULLS LAST, o.ord) AS rn FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id '
+     'LEFT JOIN managers m ON m.id = a.owner_id WHERE o.stage = \'closed_won\') WHERE rn <= 1 ORDER BY lower(name) NULLS LAST')
 case('accounts | distinct region, tier',
      'SELECT DISTINCT region, tier FROM accounts ORDER BY ord_region(region), ord_tier(tier)')
 case('contacts | where is_primary | group by role aggregate count(), min(last_contacted), max(last_contacted)',

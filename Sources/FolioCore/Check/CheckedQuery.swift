@@ -18,7 +18,8 @@ public enum CheckedStage: Sendable {
     case project([(name: String, expr: TExpr)])
     case sort([CheckedSortKey])
     case limit(Int, offset: Int)
-    case top(Int, CheckedSortKey)
+    /// `top N by KEY [per GROUP]`: the first N rows by KEY, of each GROUP when there is one.
+    case top(Int, CheckedSortKey, per: TExpr?)
     case count
     /// `group by` (with its aggregates; a `count` column when none were given) and `distinct` (none).
     case group(keys: [(name: String, expr: TExpr)], aggregates: [(name: String, aggregate: CheckedAggregate)])

@@ -82,10 +82,10 @@ public struct Checker {
                 let skip = try offset.map { (e) throws(Diagnostic) in try wholeNumber(e, "offset") } ?? 0
                 stages.append(.limit(count, offset: skip))
             case .top(let n, let by, let descending, let per):
-                if let per { throw Diagnostic(per.span, Messages.notSupportedYet("top … per")) }
                 let count = try wholeNumber(n, "top")
                 let key = try sortable(by, scope)
-                stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false)))
+                let group = try per.map { (e) throws(Diagnostic) in try sortable(e, scope) }
+                stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false), per: group))
             case .groupBy(let keyItems, let aggregateItems):
                 let keys = try groupKeys(keyItems, scope)
                 var aggregates: [(name: String, aggregate: CheckedAggregate)] = []

@@ -51,9 +51,13 @@ public struct Executor {
                 let selected = rows ?? Array(0..<Int32(count))
                 let lo = min(offset, selected.count), hi = lo + min(selected.count - lo, n)
                 rows = Array(selected[lo..<hi])
-            case .top(let n, let key):
+            case .top(let n, let key, let per):
                 let selected = rows ?? Array(0..<Int32(count))
-                rows = Sorter(keys: [key], compiler: compiler).top(selected, min(n, selected.count))
+                if let per {
+                    rows = topPerGroup(selected, n, key: key, per: per, compiler: compiler)
+                } else {
+                    rows = Sorter(keys: [key], compiler: compiler).top(selected, min(n, selected.count))
+                }
             case .count:
                 let n = rows?.count ?? count
                 source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))
@@ -77,6 +81,33 @@ public struct Executor {
             }
             return Frame(columns: p.columns, values: values)
         }
+    }
+
+    /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows
+    /// by KEY, found with a bounded heap per group rather than one sort of everything.
+    func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler) -> [Int32] {
+        let groupOf = compiler.value(per)
+        var index: [Grouper.KeyPart: Int] = [:]
+        var groupValues: [Value] = []
+        var members: [[Int32]] = []
+        for r in rows {
+            let v = groupOf(Int(r))
+            let part = Grouper.KeyPart(v)
+            if let g = index[part] {
+                members[g].append(r)
+            } else {
+                index[part] = members.count
+                groupValues.append(v)
+                members.append([r])
+            }
+        }
+        let order = Array(members.indices).sorted { x, y in
+            let a = groupValues[x], b = groupValues[y]
+            if a.isNull != b.isNull { return b.isNull }
+            return a.isNull ? x < y : (Value.compare(a, b) ?? 0) < 0 || ((Value.compare(a, b) ?? 0) == 0 && x < y)
+        }
+        let sorter = Sorter(keys: [key], compiler: compiler)
+        return order.flatMap { g in sorter.top(members[g], min(n, members[g].count)) }
     }
 
     func rowCount(_ s: RowSource) -> Int {
