@@ -61,8 +61,12 @@ public final class Session {
                     let bytes = Array(text.utf8)
                     namedQueryText[key] = String(decoding: bytes[statement.span.clamped(to: 0..<bytes.count)], as: UTF8.self)
                     outcomes.append(.defined(key, milliseconds: elapsed()))
-                case .explain(let pipeline, _):
-                    throw Diagnostic(statement.span.lowerBound..<pipeline.span.lowerBound, Messages.notSupportedYet("explain"))
+                case .explain(let pipeline, let analyze):
+                    if analyze { throw Diagnostic(statement.span.lowerBound..<pipeline.span.lowerBound, Messages.notSupportedYet("explain analyze")) }
+                    let checker = Checker(checkContext)
+                    let checked = try checker.check(pipeline)
+                    let plan = LogicalPlan.explain(pipeline, expanded: checker.expand(pipeline), checked, store: store, today: today, fiscalYearStart: fiscalYearStart)
+                    outcomes.append(.result(plan, milliseconds: elapsed()))
                 }
             } catch {
                 outcomes.append(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
