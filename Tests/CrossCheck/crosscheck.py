@@ -1041,6 +1041,30 @@ case('opportunities | where stage = "closed_won" | top 1 by close_date per accou
      'SELECT name, id, close_date FROM (SELECT m.name, o.id, o.close_date, o.ord, row_number() OVER (PARTITION BY lower(m.name) '
      'ORDER BY o.close_date DESC NULLS LAST, o.ord) AS rn FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id '
      'LEFT JOIN managers m ON m.id = a.owner_id WHERE o.stage = \'closed_won\') WHERE rn <= 1 ORDER BY lower(name) NULLS LAST')
+case('accounts | select id, count(opportunities), sum(opportunities.amount), exists(contacts[role = "champion"])',
+     'SELECT a.id, (SELECT count(*) FROM opportunities o WHERE o.account_id = a.id), '
+     '(SELECT coalesce(sum(o.amount), 0) FROM opportunities o WHERE o.account_id = a.id), '
+     'EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.role = \'champion\') FROM accounts a ORDER BY a.ord')
+case('accounts | where status = "active" and not exists(opportunities[type = "upsell" and stage not in ("closed_won", "closed_lost")]) | select id',
+     'SELECT a.id FROM accounts a WHERE a.status = \'active\' AND NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.account_id = a.id '
+     'AND o.type = \'upsell\' AND o.stage NOT IN (\'closed_won\', \'closed_lost\')) ORDER BY a.ord')
+case('accounts | where exists(contacts[role = "champion" and count(activities[kind = "qbr"]) > 0]) | select id',
+     'SELECT a.id FROM accounts a WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.role = \'champion\' '
+     'AND (SELECT count(*) FROM activities t WHERE t.contact_id = c.id AND t.kind = \'qbr\') > 0) ORDER BY a.ord')
+case('accounts | select id, arr + sum(children.arr), avg(children.arr), max(opportunities.close_date), median(opportunities.probability)',
+     'SELECT a.id, a.arr + (SELECT coalesce(sum(c.arr), 0) FROM accounts c WHERE c.parent_id = a.id), '
+     '(SELECT round(avg(c.arr * 100)) / 100 FROM accounts c WHERE c.parent_id = a.id), '
+     '(SELECT max(o.close_date) FROM opportunities o WHERE o.account_id = a.id), '
+     '(SELECT median(o.probability) FROM opportunities o WHERE o.account_id = a.id) FROM accounts a ORDER BY a.ord')
+case('managers | select id, count(accounts), count(team), count(opportunities[stage = "closed_won"]), sum(accounts[status = "active"].arr)',
+     'SELECT m.id, (SELECT count(*) FROM accounts a WHERE a.owner_id = m.id), (SELECT count(*) FROM managers t WHERE t.lead_id = m.id), '
+     '(SELECT count(*) FROM opportunities o WHERE o.owner_id = m.id AND o.stage = \'closed_won\'), '
+     '(SELECT coalesce(sum(a.arr), 0) FROM accounts a WHERE a.owner_id = m.id AND a.status = \'active\') FROM managers m ORDER BY m.ord')
+case('opportunities | where count(account.contacts[role = "blocker"]) > 0 | select id',
+     'SELECT o.id FROM opportunities o WHERE (SELECT count(*) FROM contacts c WHERE c.account_id = o.account_id AND c.role = \'blocker\') > 0 ORDER BY o.ord')
+case('accounts | select id, count_distinct(opportunities.type), count(contacts.phone)',
+     'SELECT a.id, (SELECT count(DISTINCT o.type) FROM opportunities o WHERE o.account_id = a.id), '
+     '(SELECT count(c.phone) FROM contacts c WHERE c.account_id = a.id) FROM accounts a ORDER BY a.ord')
 case('accounts | distinct region, tier',
      'SELECT DISTINCT region, tier FROM accounts ORDER BY ord_region(region), ord_tier(tier)')
 case('contacts | where is_primary | group by role aggregate count(), min(last_contacted), max(last_contacted)',

@@ -70,6 +70,13 @@ public struct TExpr: Sendable {
         case isNull(TExpr, negated: Bool)
         case has(TExpr, HasMode, [TExpr], negated: Bool)
         case call(Function, [TExpr])
+        /// A to-many relationship of the row (`opportunities`, `account.contacts[role = "champion"]`):
+        /// only meaningful inside an aggregate, or mapped with `.field`.
+        case collection(CollectionRef)
+        /// `coll.field`: the field's values over the collection's rows (a list value on its own).
+        case collectionField(CollectionRef, TExpr)
+        /// `count(coll)`, `exists(coll)`, `sum(coll.field)`, … over the child rows.
+        case collectionAggregate(Aggregate, CollectionRef, TExpr?)
         /// A computed string read as a value of a picklist (null when it is not one), so that
         /// `stage < lower("CLOSED_WON")` orders by the declared stages.
         case toEnum(TExpr, EnumDomain)
@@ -78,6 +85,17 @@ public struct TExpr: Sendable {
     public var kind: Kind
     public var type: ValueType
     public var span: Range<Int>
+}
+
+/// Where a collection's rows come from: follow `hops` (to-one) from the row, then the
+/// to-many relationship `name` of `parent`, keeping the child rows that pass every filter.
+public struct CollectionRef: Sendable {
+    public var hops: [Hop]
+    public var parent: Int
+    public var name: String
+    public var child: Int
+    /// Conditions on the child rows, checked in the child's scope.
+    public var filters: [TExpr]
 }
 
 /// The scalar functions of SPEC §4.

@@ -124,7 +124,8 @@ public struct Checker {
         var keys: [(name: String, expr: TExpr)] = []
         for item in items {
             guard case .expr(let e, let alias) = item else { continue }
-            if case .call(let name, _) = e.kind, Aggregate(rawValue: name.text.lowercased()) != nil {
+            if case .call(let name, let args) = e.kind, Aggregate(rawValue: name.text.lowercased()) != nil,
+               !args.contains(where: { isCollectionPath($0, scope) }) {
                 throw Diagnostic(e.span, Messages.aggregateAsGroupKey(name.text.lowercased()))
             }
             let t = try value(e, scope)
@@ -227,6 +228,15 @@ public struct Checker {
             return try name(n, e.span, scope)
         case .member(let base, let field):
             let b = try resolve(base, scope)
+            if case .collection(let ref) = b.kind {
+                let f = try member(field, of: ref.child, hops: [], span: field.span)
+                switch f.type {
+                case .record, .collection, .list:
+                    throw Diagnostic(field.span, Messages.notSupportedYet("'.\(field.text)' on a collection (a field of its rows, such as .name)"))
+                default:
+                    return TExpr(kind: .collectionField(ref, f), type: .list, span: e.span)
+                }
+            }
             guard case .record(let target) = b.type, case .field(let hops, let table, _) = b.kind else {
                 if case .frame(let cols) = scope {
                     throw Diagnostic(e.span, Messages.nameNotAfterProjection(e.canonicalText, available: cols.map(\.name)))
@@ -235,9 +245,13 @@ public struct Checker {
             }
             _ = target
             return try member(field, of: table, hops: hops, span: e.span)
-        case .filter(let base, _):
-            _ = try resolve(base, scope)
-            throw Diagnostic(e.span, Messages.notSupportedYet("filtering a collection"))
+        case .filter(let base, let cond):
+            let b = try resolve(base, scope)
+            guard case .collection(var ref) = b.kind else {
+                throw Diagnostic(e.span, Messages.typeMismatch("'[…]'", expected: "a collection before it (opportunities[stage = \"closed_won\"])", found: b.type.description))
+            }
+            ref.filters.append(try condition(cond, .entity(ref.child)))
+            return TExpr(kind: .collection(ref), type: b.type, span: e.span)
         case .literal(let l):
             return constant(l, e.span)
         case .parameter(let p):
@@ -357,9 +371,9 @@ public struct Checker {
         if let (f, ref) = t.def.relationship(n.text), let target = store.tables.firstIndex(where: { $0.name == ref.target }) {
             return TExpr(kind: .field(hops: hops + [Hop(table: table, field: f)], table: target, field: -1), type: .record(ref.target), span: span)
         }
-        if let c = store.schema.collection(n.text, of: t.name) {
-            _ = c
-            throw Diagnostic(n.span, Messages.notSupportedYet("following the collection '\(n.text)'"))
+        if let c = store.schema.collection(n.text, of: t.name), let child = store.tables.firstIndex(where: { $0.name == c.child }) {
+            let ref = CollectionRef(hops: hops, parent: table, name: c.name.lowercased(), child: child, filters: [])
+            return TExpr(kind: .collection(ref), type: .collection(c.child), span: span)
         }
         let candidates = t.def.fields.map(\.name) + t.def.fields.compactMap { $0.reference?.name } + store.schema.collections(of: t.name).map(\.name)
         if let agg = Aggregate(rawValue: n.text.lowercased()), agg == .count {
@@ -453,7 +467,7 @@ public struct Checker {
         guard let f = Function(rawValue: lower) else {
             if let agg = Aggregate(rawValue: lower) {
                 if agg == .exists || args.contains(where: { isCollectionPath($0, scope) }) {
-                    throw Diagnostic(span, Messages.notSupportedYet("\(lower)(…) over a collection"))
+                    return try collectionAggregate(agg, name, args, span, scope)
                 }
                 throw Diagnostic(name.span, Messages.aggregateOutsideGroup(lower))
             }
@@ -549,16 +563,41 @@ public struct Checker {
         return TExpr(kind: .call(f, checked), type: type, span: span)
     }
 
-    /// Whether an expression starts at a collection of the row (`opportunities`, `contacts[…].name`).
-    func isCollectionPath(_ e: Expr, _ scope: Scope) -> Bool {
-        guard case .entity(let table) = scope else { return false }
-        var root = e
-        while true {
-            switch root.kind {
-            case .member(let base, _), .filter(let base, _): root = base
-            case .name(let n): return store.schema.collection(n, of: store.tables[table].name) != nil
-            default: return false
+    /// `count(coll)`, `exists(coll)`, `count(coll.f)`, `count_distinct(coll.f)`, `sum|avg|min|max|median(coll.f)`.
+    func collectionAggregate(_ f: Aggregate, _ name: Name, _ args: [Expr], _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        guard args.count == 1 else {
+            throw Diagnostic(span, Messages.argumentCount(f.rawValue, expected: "one argument: a collection (count(opportunities)) or its field (sum(opportunities.amount))", found: args.count))
+        }
+        let arg = try resolve(args[0], scope)
+        switch (f, arg.kind) {
+        case (.count, .collection(let ref)), (.exists, .collection(let ref)):
+            return TExpr(kind: .collectionAggregate(f, ref, nil), type: f == .exists ? .bool : .int, span: span)
+        case (.count, .collectionField(let ref, let field)), (.count_distinct, .collectionField(let ref, let field)):
+            return TExpr(kind: .collectionAggregate(f, ref, field), type: .int, span: span)
+        case (.sum, .collectionField(let ref, let field)), (.avg, .collectionField(let ref, let field)),
+             (.median, .collectionField(let ref, let field)):
+            guard field.type.isNumeric || (f == .median && field.type == .date) else {
+                throw Diagnostic(args[0].span, Messages.typeMismatch("\(f.rawValue)()", expected: "a number", found: field.type.description))
             }
+            let type: ValueType = (f == .sum || field.type == .money || field.type == .date) ? field.type : .decimal
+            return TExpr(kind: .collectionAggregate(f, ref, field), type: type == .null ? .int : type, span: span)
+        case (.min, .collectionField(let ref, let field)), (.max, .collectionField(let ref, let field)):
+            return TExpr(kind: .collectionAggregate(f, ref, field), type: field.type, span: span)
+        case (.exists, _):
+            throw Diagnostic(args[0].span, Messages.typeMismatch("exists()", expected: "a collection (exists(contacts[role = \"champion\"]))", found: arg.type.description))
+        case (_, .collection):
+            throw Diagnostic(args[0].span, Messages.typeMismatch("\(f.rawValue)()", expected: "a field of the collection (\(f.rawValue)(\(args[0].canonicalText).amount))", found: arg.type.description))
+        default:
+            throw Diagnostic(span, Messages.notSupportedYet("\(f.rawValue)(…) over a collection"))
+        }
+    }
+
+    /// Whether an expression is a collection of the row (`opportunities`, `account.contacts[…]`) or a field of one.
+    func isCollectionPath(_ e: Expr, _ scope: Scope) -> Bool {
+        guard let t = try? resolve(e, scope) else { return false }
+        switch t.kind {
+        case .collection, .collectionField: return true
+        default: return false
         }
     }
 

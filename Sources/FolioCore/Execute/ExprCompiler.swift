@@ -41,6 +41,22 @@ struct ExprCompiler {
             return arithmetic(op, a, b, type: e.type)
         case .call(let f, let args):
             return call(f, args)
+        case .collection:
+            // The checker lets a collection through only inside an aggregate or with `.field`.
+            return { _ in .null }
+        case .collectionField(let ref, let field):
+            let each = children(ref)
+            let read = ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today).value(field)
+            return { r in
+                var items: [String] = []
+                each(r) { c in
+                    let v = read(c)
+                    if !v.isNull { items.append(ValueFormat.plain(v)) }
+                }
+                return items.isEmpty ? .null : .list(items)
+            }
+        case .collectionAggregate(let f, let ref, let field):
+            return collectionAggregate(f, ref, field, type: e.type)
         case .toEnum(let inner, let domain):
             let f = value(inner)
             return { r in
@@ -105,6 +121,46 @@ struct ExprCompiler {
                 let lo = Int(l.offsets[r]), hi = Int(l.offsets[r + 1])
                 return lo == hi ? .null : .list((lo..<hi).map { l.dictionary[Int(l.items[$0])] })
             }
+        }
+    }
+
+    // MARK: - Collections
+
+    /// Calls `body` with each child row of a row's collection that passes its filters, in order.
+    func children(_ ref: CollectionRef) -> (Int, (Int) -> Void) -> Void {
+        guard let csr = store.tables[ref.parent].collections[ref.name] else { preconditionFailure("no rows for collection \(ref.name)") }
+        let childCompiler = ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today)
+        let filters = ref.filters.map(childCompiler.predicate)
+        let map = rowMap(ref.hops)
+        let offsets = csr.offsets, rows = csr.rows
+        return { r, body in
+            let p = map.map { $0(r) } ?? r
+            if p < 0 { return }
+            for i in Int(offsets[p])..<Int(offsets[p + 1]) {
+                let c = Int(rows[i])
+                var keep = true
+                for f in filters where !f(c) {
+                    keep = false
+                    break
+                }
+                if keep { body(c) }
+            }
+        }
+    }
+
+    func collectionAggregate(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType) -> Eval {
+        let each = children(ref)
+        let read = field.map { ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today).value($0) }
+        let spec = CheckedAggregate(function: f == .exists ? .count : f, argument: field, condition: nil, type: type)
+        return { r in
+            if f == .exists {
+                var found = false
+                each(r) { _ in found = true }
+                return .bool(found)
+            }
+            var acc = Grouper.Accumulator()
+            each(r) { c in Grouper.add(read.map { $0(c) }, to: &acc, spec) }
+            return Grouper.finish(acc, spec)
         }
     }
 
