@@ -42,6 +42,7 @@ final class Workspace {
 
     /// Runs script text; returns the exit status (the first failure's).
     func runBatch(_ text: String, origin: String) -> ExitStatus {
+        var status = ExitStatus.success
         for outcome in session.run(text, origin: origin) {
             switch outcome {
             case .result(let frame, let ms):
@@ -56,11 +57,12 @@ final class Workspace {
                 if case .explained(let plan, _) = outcome { writeStdout(plan) }
                 if options.timer { writeStderr("time: \(Renderer.formatMilliseconds(ms)) ms\n") }
             case .error(let message):
+                // A failing statement may report several independent mistakes; the run stops after it.
                 writeStderr(message)
-                return .queryError
+                status = .queryError
             }
         }
-        return .success
+        return status
     }
 
     // MARK: - REPL

@@ -37,19 +37,37 @@ public struct Checker {
         return p
     }
 
+    /// Checks a pipeline; throws its first mistake. ``checkAll(_:)`` reports every one.
     public func check(_ pipeline: Pipeline) throws(Diagnostic) -> CheckedPipeline {
+        let (checked, diagnostics) = checkAll(pipeline)
+        if let first = diagnostics.first { throw first }
+        guard let checked else { preconditionFailure("a pipeline with no mistakes was not checked") }
+        return checked
+    }
+
+    /// Checks a pipeline and collects independent mistakes: a stage with a mistake is left
+    /// out and the next ones are still checked, as long as the row type after it is known
+    /// (a mistake in `select` or `group by` ends the checking there).
+    public func checkAll(_ pipeline: Pipeline) -> (CheckedPipeline?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        func attempt<T>(_ body: () throws(Diagnostic) -> T) -> T? {
+            do throws(Diagnostic) { return try body() } catch {
+                diagnostics.append(error)
+                return nil
+            }
+        }
         let p = expand(pipeline)
         guard let table = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(p.source.text) }) else {
             let names = store.tables.map(\.name) + context.namedQueries.keys.sorted()
-            throw Diagnostic(p.source.span, Messages.unknownSource(p.source.text, suggestion: Suggest.closest(p.source.text, among: names), available: names))
+            return (nil, [Diagnostic(p.source.span, Messages.unknownSource(p.source.text, suggestion: Suggest.closest(p.source.text, among: names), available: names))])
         }
         var scope = Scope.entity(table)
         var stages: [CheckedStage] = []
-        for stage in p.stages {
+        stageLoop: for stage in p.stages {
+            let before = diagnostics.count
             switch stage.kind {
             case .where(let e):
-                let c = try condition(e, scope)
-                stages.append(.filter(c))
+                if let c = attempt({ () throws(Diagnostic) in try condition(e, scope) }) { stages.append(.filter(c)) }
             case .select(let items):
                 var columns: [(name: String, expr: TExpr)] = []
                 for item in items {
@@ -64,58 +82,63 @@ public struct Checker {
                             for (i, c) in cols.enumerated() { columns.append((c.name, TExpr(kind: .column(i), type: c.type, span: span))) }
                         }
                     case .expr(let e, let alias):
-                        let t = try value(e, scope)
-                        columns.append((alias?.text ?? e.canonicalText, t))
+                        if let t = attempt({ () throws(Diagnostic) in try value(e, scope) }) { columns.append((alias?.text ?? e.canonicalText, t)) }
                     }
                 }
+                if diagnostics.count > before { break stageLoop }
                 scope = .frame(columns.map { OutputColumn(name: $0.name, type: $0.expr.type) })
                 stages.append(.project(columns))
             case .sort(let keys):
                 var checked: [CheckedSortKey] = []
                 for k in keys {
-                    let t = try sortable(k.expr, scope)
-                    checked.append(CheckedSortKey(expr: t, descending: k.descending, nullsFirst: k.nullsFirst ?? false))
+                    if let t = attempt({ () throws(Diagnostic) in try sortable(k.expr, scope) }) {
+                        checked.append(CheckedSortKey(expr: t, descending: k.descending, nullsFirst: k.nullsFirst ?? false))
+                    }
                 }
                 stages.append(.sort(checked))
             case .limit(let n, let offset):
-                let count = try wholeNumber(n, "limit")
-                let skip = try offset.map { (e) throws(Diagnostic) in try wholeNumber(e, "offset") } ?? 0
-                stages.append(.limit(count, offset: skip))
+                let count = attempt({ () throws(Diagnostic) in try wholeNumber(n, "limit") })
+                let skip = offset.map { e in attempt({ () throws(Diagnostic) in try wholeNumber(e, "offset") }) } ?? 0
+                if let count, let skip { stages.append(.limit(count, offset: skip)) }
             case .top(let n, let by, let descending, let per):
-                let count = try wholeNumber(n, "top")
-                let key = try sortable(by, scope)
-                let group = try per.map { (e) throws(Diagnostic) in try sortable(e, scope) }
-                stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false), per: group))
+                let count = attempt({ () throws(Diagnostic) in try wholeNumber(n, "top") })
+                let key = attempt({ () throws(Diagnostic) in try sortable(by, scope) })
+                let group: TExpr? = per.flatMap { e in attempt({ () throws(Diagnostic) in try sortable(e, scope) }) }
+                if let count, let key, per == nil || group != nil {
+                    stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false), per: group))
+                }
             case .groupBy(let keyItems, let aggregateItems):
-                let keys = try groupKeys(keyItems, scope)
+                let keys = attempt({ () throws(Diagnostic) in try groupKeys(keyItems, scope) })
                 var aggregates: [(name: String, aggregate: CheckedAggregate)] = []
                 if let aggregateItems {
                     for item in aggregateItems {
                         guard case .expr(let e, let alias) = item else { continue }
-                        aggregates.append((alias?.text ?? e.canonicalText, try aggregate(e, scope)))
+                        if let a = attempt({ () throws(Diagnostic) in try aggregate(e, scope) }) { aggregates.append((alias?.text ?? e.canonicalText, a)) }
                     }
                 } else {
                     aggregates.append(("count", CheckedAggregate(function: .count, argument: nil, condition: nil, type: .int)))
                 }
+                guard let keys, diagnostics.count == before else { break stageLoop }
                 stages.append(.group(keys: keys, aggregates: aggregates))
                 scope = .frame(keys.map { OutputColumn(name: $0.name, type: $0.expr.type) } + aggregates.map { OutputColumn(name: $0.name, type: $0.aggregate.type) })
             case .distinct(let items):
-                let keys = try groupKeys(items, scope)
+                guard let keys = attempt({ () throws(Diagnostic) in try groupKeys(items, scope) }) else { break stageLoop }
                 stages.append(.group(keys: keys, aggregates: []))
                 scope = .frame(keys.map { OutputColumn(name: $0.name, type: $0.expr.type) })
             case .chart:
-                throw Diagnostic(stage.keywordSpan, Messages.notSupportedYet("chart"))
+                diagnostics.append(Diagnostic(stage.keywordSpan, Messages.notSupportedYet("chart")))
             case .count:
                 stages.append(.count)
                 scope = .frame([OutputColumn(name: "count", type: .int)])
             }
         }
+        if !diagnostics.isEmpty { return (nil, diagnostics) }
         let columns: [OutputColumn]
         switch scope {
         case .entity(let t): columns = store.tables[t].def.fields.enumerated().map { OutputColumn(name: $1.name, type: fieldType(t, $0)) }
         case .frame(let cols): columns = cols
         }
-        return CheckedPipeline(table: table, stages: stages, columns: columns)
+        return (CheckedPipeline(table: table, stages: stages, columns: columns), [])
     }
 
     // MARK: - Groups

@@ -49,7 +49,12 @@ public final class Session {
             do throws(Diagnostic) {
                 switch statement.kind {
                 case .query(let pipeline):
-                    let checked = try Checker(checkContext).check(pipeline)
+                    let (result, mistakes) = Checker(checkContext).checkAll(pipeline)
+                    guard let checked = result else {
+                        // Every independent mistake of the statement, in order.
+                        for d in mistakes.dropLast() { outcomes.append(.error(DiagnosticRenderer.render(d, source: text, origin: origin))) }
+                        throw mistakes.last ?? Diagnostic(pipeline.span, "the query could not be checked")
+                    }
                     let frame = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart).run(checked)
                     outcomes.append(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):
