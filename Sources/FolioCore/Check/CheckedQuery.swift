@@ -21,6 +21,8 @@ public enum CheckedStage: Sendable {
     /// `top N by KEY [per GROUP]`: the first N rows by KEY, of each GROUP when there is one.
     case top(Int, CheckedSortKey, per: TExpr?)
     case count
+    /// `chart VALUE [by LABEL]`, the last stage: the rows are unchanged, tables draw them as bars.
+    case chart(value: TExpr, label: TExpr?, valueName: String, labelName: String?)
     /// `group by` (with its aggregates; a `count` column when none were given) and `distinct` (none).
     case group(keys: [(name: String, expr: TExpr)], aggregates: [(name: String, aggregate: CheckedAggregate)])
 }

@@ -125,8 +125,19 @@ public struct Checker {
                 guard let keys = attempt({ () throws(Diagnostic) in try groupKeys(items, scope) }) else { break stageLoop }
                 stages.append(.group(keys: keys, aggregates: []))
                 scope = .frame(keys.map { OutputColumn(name: $0.name, type: $0.expr.type) })
-            case .chart:
-                diagnostics.append(Diagnostic(stage.keywordSpan, Messages.notSupportedYet("chart")))
+            case .chart(let valueExpr, let labelExpr):
+                if stage.span != p.stages.last?.span {
+                    diagnostics.append(Diagnostic(stage.keywordSpan, Messages.chartNotLast))
+                    break stageLoop
+                }
+                let v = attempt({ () throws(Diagnostic) in try value(valueExpr, scope) })
+                if let v, !v.type.isNumeric {
+                    diagnostics.append(Diagnostic(valueExpr.span, Messages.typeMismatch("chart", expected: "a number to draw", found: v.type.description)))
+                }
+                let l: TExpr? = labelExpr.flatMap { e in attempt({ () throws(Diagnostic) in try value(e, scope) }) }
+                if let v, labelExpr == nil || l != nil {
+                    stages.append(.chart(value: v, label: l, valueName: valueExpr.canonicalText, labelName: labelExpr?.canonicalText))
+                }
             case .count:
                 stages.append(.count)
                 scope = .frame([OutputColumn(name: "count", type: .int)])

@@ -119,6 +119,8 @@ public enum Messages {
         ("'\(text)' is not an aggregate", "after 'aggregate' come count(), sum(x), avg(x), min(x), max(x), median(x), count_distinct(x), count_if(cond), sum_if(x, cond); group keys go after 'group by'")
     }
 
+    static let chartNotLast: Text = ("chart must be the last stage", "filter, sort and limit before it: … | top 10 by arr | chart arr by name")
+
     static let rangeOutsideIn: Text = ("a date range is only meaningful after 'in'", "write renewal_date in next 90 days")
     static let durationAlone: Text = ("a duration is only meaningful added to or subtracted from a date", "write today - 90 days")
     static func badLimit(_ what: String) -> Text { ("\(what) needs a whole number that is not negative", nil) }

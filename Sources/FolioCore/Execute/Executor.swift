@@ -16,6 +16,7 @@ public struct Executor {
         var source = RowSource.table(table)
         var rows: [Int32]? = nil  // nil: every row of the source, in order
         var stages = p.stages[...]
+        var chart: Chart?
         // An `id = "…"` filter first goes through the id index.
         if case .filter(let e)? = stages.first, let hits = idLookup(e, table: p.table) {
             rows = hits
@@ -62,16 +63,23 @@ public struct Executor {
                 let n = rows?.count ?? count
                 source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))
                 rows = nil
+            case .chart(let valueExpr, let labelExpr, let valueName, let labelName):
+                let selected = rows ?? Array(0..<Int32(count))
+                let valueOf = compiler.value(valueExpr)
+                let labelOf = labelExpr.map { compiler.value($0) }
+                chart = Chart(labelName: labelName ?? "#", valueName: valueName,
+                              labels: selected.enumerated().map { i, r in labelOf.map { ValueFormat.plain($0(Int(r))) } ?? String(i + 1) },
+                              values: selected.map { valueOf(Int($0)) })
             case .group(let keys, let aggregates):
                 let selected = rows ?? Array(0..<Int32(count))
                 source = .frame(Grouper(keys: keys, aggregates: aggregates, compiler: compiler).run(selected))
                 rows = nil
             }
         }
+        var result: Frame
         switch source {
         case .frame(let f):
-            guard let rows else { return f }
-            return Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } })
+            result = rows.map { rows in Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } }) } ?? f
         case .table(let t):
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
             let selected = rows ?? Array(0..<Int32(t.rowCount))
@@ -79,8 +87,10 @@ public struct Executor {
                 let f = compiler.columnReader(c)
                 return selected.map { f(Int($0)) }
             }
-            return Frame(columns: p.columns, values: values)
+            result = Frame(columns: p.columns, values: values)
         }
+        result.chart = chart
+        return result
     }
 
     /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows

@@ -28,7 +28,7 @@ public enum Renderer {
         case .json: return json(frame, lines: false)
         case .jsonl: return json(frame, lines: true)
         case .markdown: return markdown(frame)
-        case .table: return table(frame, options)
+        case .table: return frame.chart.map { chart($0, options) } ?? table(frame, options)
         }
     }
 
@@ -190,6 +190,36 @@ public enum Renderer {
         if let ms = options.milliseconds { footer += " (\(formatMilliseconds(ms)) ms)" }
         out += paint.dim(footer) + "\n"
         return out
+    }
+
+    // MARK: - Chart
+
+    /// Horizontal bars, scaled so the largest value spans 40 columns; the value follows each bar.
+    static func chart(_ c: Chart, _ options: RenderOptions) -> String {
+        let width = 40
+        let numbers = c.values.map { $0.asDouble }
+        let top = numbers.compactMap { $0 }.map { Swift.abs($0) }.max() ?? 0
+        let grouped = ValueFormat.wantsGrouping(c.values)
+        let labelWidth = max(ValueFormat.width(c.labelName), c.labels.map(ValueFormat.width).max() ?? 0)
+        let paint = Paint(enabled: options.color)
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, labelWidth - ValueFormat.width(s))) }
+        var out = paint.bold(pad(c.labelName)) + " │ " + paint.bold(c.valueName) + "\n"
+        for (label, (value, number)) in zip(c.labels, zip(c.values, numbers)) {
+            var bar = ""
+            if let number, top > 0, number > 0 {
+                // Eighths of a block for the last cell, so small differences still show.
+                let eighths = Int((number / top * Double(width) * 8).rounded())
+                bar = String(repeating: "█", count: eighths / 8)
+                let rest = eighths % 8
+                if rest > 0 { bar += String(["▏", "▎", "▍", "▌", "▋", "▊", "▉"][rest - 1]) }
+            }
+            let text = value.isNull ? paint.dim("null") : ValueFormat.human(value, grouped: grouped)
+            out += pad(label) + " │ " + bar + (bar.isEmpty ? "" : " ") + text + "\n"
+        }
+        let n = c.labels.count
+        var footer = "\(ValueFormat.group(String(n))) row\(n == 1 ? "" : "s")"
+        if let ms = options.milliseconds { footer += " (\(formatMilliseconds(ms)) ms)" }
+        return out + paint.dim(footer) + "\n"
     }
 
     public static func formatMilliseconds(_ ms: Double) -> String {

@@ -26,7 +26,7 @@ public enum LogicalPlan {
                     exact = false
                     names.append("")
                 }
-            case .project, .sort:
+            case .project, .sort, .chart:
                 names.append("")
             case .limit(let n, let skip):
                 rows = max(0, min(n, rows - skip))
