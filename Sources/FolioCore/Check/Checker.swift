@@ -262,11 +262,18 @@ public struct Checker {
             return try name(n, e.span, scope)
         case .member(let base, let field):
             let b = try resolve(base, scope)
-            if case .collection(let ref) = b.kind {
-                let f = try member(field, of: ref.child, hops: [], span: field.span)
+            // `coll.field`, `coll.relationship.field`: a value of each child row, followed along to-one paths.
+            var inner: (CollectionRef, Int, [Hop])?
+            if case .collection(let ref) = b.kind { inner = (ref, ref.child, []) }
+            if case .collectionField(let ref, let previous) = b.kind, case .field(let hops, let table, -1) = previous.kind { inner = (ref, table, hops) }
+            if let (ref, table, hops) = inner {
+                let f = try member(field, of: table, hops: hops, span: field.span)
                 switch f.type {
-                case .record, .collection, .list:
-                    throw Diagnostic(field.span, Messages.notSupportedYet("'.\(field.text)' on a collection (a field of its rows, such as .name)"))
+                case .collection, .list:
+                    throw Diagnostic(field.span, Messages.notSupportedYet("'.\(field.text)' on a collection (a collection or list of each of its rows)"))
+                case .record:
+                    // Followed further (`contacts.account.name`); on its own it is a relationship, not a value.
+                    return TExpr(kind: .collectionField(ref, f), type: f.type, span: e.span)
                 default:
                     return TExpr(kind: .collectionField(ref, f), type: .list, span: e.span)
                 }
@@ -503,6 +510,12 @@ public struct Checker {
                 if agg == .exists || args.contains(where: { isCollectionPath($0, scope) }) {
                     return try collectionAggregate(agg, name, args, span, scope)
                 }
+                // A path the language cannot follow yet says so, rather than "needs a group".
+                for a in args {
+                    do throws(Diagnostic) { _ = try resolve(a, scope) } catch {
+                        if error.message.hasSuffix("is not supported yet") { throw error }
+                    }
+                }
                 throw Diagnostic(name.span, Messages.aggregateOutsideGroup(lower))
             }
             let all = Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
@@ -603,6 +616,9 @@ public struct Checker {
             throw Diagnostic(span, Messages.argumentCount(f.rawValue, expected: "one argument: a collection (count(opportunities)) or its field (sum(opportunities.amount))", found: args.count))
         }
         let arg = try resolve(args[0], scope)
+        if case .collectionField = arg.kind, case .record(let target) = arg.type {
+            throw Diagnostic(args[0].span, Messages.relationshipAsValue(args[0].canonicalText, target: target))
+        }
         switch (f, arg.kind) {
         case (.count, .collection(let ref)), (.exists, .collection(let ref)):
             return TExpr(kind: .collectionAggregate(f, ref, nil), type: f == .exists ? .bool : .int, span: span)

@@ -99,7 +99,7 @@ public enum Messages {
     static let conditionNotBool: Text = ("'where' needs a true/false condition", "compare something: health < 50, region = \"EMEA\"")
 
     static func notSupportedYet(_ what: String) -> Text {
-        ("\(what) is not supported yet", "this part of the language is parsed and checked in a later version of folio")
+        ("\(what) is not supported yet", "folio reads this already; running it comes in a later version")
     }
 
     static func aggregateOutsideGroup(_ name: String) -> Text {
