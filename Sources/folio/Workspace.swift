@@ -56,6 +56,8 @@ final class Workspace {
             case .defined(_, let ms), .explained(_, let ms):
                 if case .explained(let plan, _) = outcome { writeStdout(plan) }
                 if options.timer { writeStderr("time: \(Renderer.formatMilliseconds(ms)) ms\n") }
+            case .warning(let message):
+                writeStderr(message)
             case .error(let message):
                 // A failing statement may report several independent mistakes; the run stops after it.
                 writeStderr(message)
@@ -100,7 +102,7 @@ final class Workspace {
                     writeStdout("defined \(name)\n")
                 case .explained(let plan, _):
                     writeStdout(plan)
-                case .error(let message):
+                case .error(let message), .warning(let message):
                     writeStderr(message)
                 }
             }

@@ -6,6 +6,8 @@ public struct CheckedPipeline: Sendable {
     public var stages: [CheckedStage]
     /// The columns of the result, in order.
     public var columns: [OutputColumn]
+    /// Things that run but are probably not what was meant (`select x = 1`).
+    public var warnings: [Diagnostic] = []
 }
 
 public struct OutputColumn: Sendable, Equatable {

@@ -50,6 +50,7 @@ public struct Checker {
     /// (a mistake in `select` or `group by` ends the checking there).
     public func checkAll(_ pipeline: Pipeline) -> (CheckedPipeline?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
         func attempt<T>(_ body: () throws(Diagnostic) -> T) -> T? {
             do throws(Diagnostic) { return try body() } catch {
                 diagnostics.append(error)
@@ -82,6 +83,9 @@ public struct Checker {
                             for (i, c) in cols.enumerated() { columns.append((c.name, TExpr(kind: .column(i), type: c.type, span: span))) }
                         }
                     case .expr(let e, let alias):
+                        if alias == nil, case .binary(.equal, let l, _) = e.kind, case .name(let n) = l.kind {
+                            warnings.append(Diagnostic(e.span, Messages.comparisonInSelect(n)))
+                        }
                         if let t = attempt({ () throws(Diagnostic) in try value(e, scope) }) { columns.append((alias?.text ?? e.canonicalText, t)) }
                     }
                 }
@@ -149,7 +153,7 @@ public struct Checker {
         case .entity(let t): columns = store.tables[t].def.fields.enumerated().map { OutputColumn(name: $1.name, type: fieldType(t, $0)) }
         case .frame(let cols): columns = cols
         }
-        return (CheckedPipeline(table: table, stages: stages, columns: columns), [])
+        return (CheckedPipeline(table: table, stages: stages, columns: columns, warnings: warnings), [])
     }
 
     // MARK: - Groups
@@ -612,6 +616,23 @@ public struct Checker {
 
     /// `count(coll)`, `exists(coll)`, `count(coll.f)`, `count_distinct(coll.f)`, `sum|avg|min|max|median(coll.f)`.
     func collectionAggregate(_ f: Aggregate, _ name: Name, _ args: [Expr], _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        // count_if(coll, cond) and sum_if(coll.field, cond): the condition is about each child row.
+        if f == .count_if || f == .sum_if {
+            guard args.count == 2 else {
+                throw Diagnostic(span, Messages.argumentCount(f.rawValue, expected: f == .count_if ? "two arguments: count_if(collection, condition)" : "two arguments: sum_if(collection.field, condition)", found: args.count))
+            }
+            let arg = try resolve(args[0], scope)
+            switch (f, arg.kind) {
+            case (.count_if, .collection(var ref)):
+                ref.filters.append(try condition(args[1], .entity(ref.child)))
+                return TExpr(kind: .collectionAggregate(.count, ref, nil), type: .int, span: span)
+            case (.sum_if, .collectionField(var ref, let field)) where field.type.isNumeric:
+                ref.filters.append(try condition(args[1], .entity(ref.child)))
+                return TExpr(kind: .collectionAggregate(.sum, ref, field), type: field.type == .null ? .int : field.type, span: span)
+            default:
+                throw Diagnostic(args[0].span, Messages.typeMismatch("\(f.rawValue)()", expected: f == .count_if ? "a collection" : "a number field of a collection", found: arg.type.description))
+            }
+        }
         guard args.count == 1 else {
             throw Diagnostic(span, Messages.argumentCount(f.rawValue, expected: "one argument: a collection (count(opportunities)) or its field (sum(opportunities.amount))", found: args.count))
         }

@@ -25,7 +25,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
 ///   = help: did you mean 'health'?
 /// ```
 public enum DiagnosticRenderer {
-    public static func render(_ d: Diagnostic, source: String, origin: String = "query") -> String {
+    public static func render(_ d: Diagnostic, source: String, origin: String = "query", severity: String = "error") -> String {
         let bytes = Array(source.utf8)
         let start = min(max(0, d.span.lowerBound), bytes.count)
         let end = min(max(start, d.span.upperBound), bytes.count)
@@ -40,7 +40,7 @@ public enum DiagnosticRenderer {
         let caretCount = max(1, displayWidth(bytes[start..<max(start, caretEnd)]))
         let gutter = String(lineNumber)
         let pad = String(repeating: " ", count: gutter.count)
-        var out = "error: \(d.message)\n"
+        var out = "\(severity): \(d.message)\n"
         out += "\(pad)--> \(origin):\(lineNumber):\(column)\n"
         out += "\(pad) |\n"
         out += "\(gutter) | \(lineText)\n"

@@ -119,6 +119,11 @@ public enum Messages {
         ("'\(text)' is not an aggregate", "after 'aggregate' come count(), sum(x), avg(x), min(x), max(x), median(x), count_distinct(x), count_if(cond), sum_if(x, cond); group keys go after 'group by'")
     }
 
+    static func comparisonInSelect(_ name: String) -> Text {
+        ("'\(name) = …' in select is a comparison: the column is true or false",
+         "to name a column, write '… as \(name)'")
+    }
+
     static let chartNotLast: Text = ("chart must be the last stage", "filter, sort and limit before it: … | top 10 by arr | chart arr by name")
 
     static let rangeOutsideIn: Text = ("a date range is only meaningful after 'in'", "write renewal_date in next 90 days")

@@ -29,6 +29,8 @@ public final class Session {
         case explained(String, milliseconds: Double)
         /// A rendered error (diagnostic with source line and caret).
         case error(String)
+        /// A rendered warning: the statement ran, but probably not as meant.
+        case warning(String)
     }
 
     var checkContext: Checker.Context {
@@ -55,6 +57,7 @@ public final class Session {
                         for d in mistakes.dropLast() { outcomes.append(.error(DiagnosticRenderer.render(d, source: text, origin: origin))) }
                         throw mistakes.last ?? Diagnostic(pipeline.span, "the query could not be checked")
                     }
+                    for w in checked.warnings { outcomes.append(.warning(DiagnosticRenderer.render(w, source: text, origin: origin, severity: "warning"))) }
                     let frame = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart).run(checked)
                     outcomes.append(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):

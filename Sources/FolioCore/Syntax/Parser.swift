@@ -93,11 +93,14 @@ public struct Parser {
                 continue
             }
             depth = 0
+            let startIndex = index
             do throws(Failure) {
                 statements.append(try parseStatement())
                 if !atStatementEnd { throw unexpected(expected: "'|' or the end of the statement") }
             } catch {
-                skipToStatementEnd()
+                depth = 0
+                // Always move on: skip the rest of the statement, or at least the token that failed.
+                if !atStatementEnd || index == startIndex { skipToStatementEnd() }
             }
         }
         return Script(statements: statements)
@@ -163,13 +166,37 @@ public struct Parser {
         }
         var stages: [Stage] = []
         var end = source.span.upperBound
+        var failed = false
         while current.kind == .pipe {
             _ = advance()
-            let stage = try parseStage()
-            stages.append(stage)
-            end = stage.span.upperBound
+            do throws(Failure) {
+                let stage = try parseStage()
+                stages.append(stage)
+                end = stage.span.upperBound
+            } catch {
+                // Resume at the next stage, so that independent mistakes in later stages are reported too.
+                failed = true
+                skipToNextStage()
+            }
         }
+        if failed { throw Failure() }
         return Pipeline(source: source, stages: stages, span: source.span.lowerBound..<end)
+    }
+
+    /// Skips the rest of a stage with a mistake: to the next `|` outside brackets, or the end of the statement.
+    mutating func skipToNextStage() {
+        depth = 0
+        var nesting = 0
+        while current.kind != .end, current.kind != .semicolon {
+            if nesting == 0, current.kind == .pipe { return }
+            if nesting == 0, current.newlineBefore { return }
+            switch current.kind {
+            case .leftParen, .leftBracket: nesting += 1
+            case .rightParen, .rightBracket: nesting = max(0, nesting - 1)
+            default: break
+            }
+            _ = advance()
+        }
     }
 
     static let stageNames = ["where", "select", "sort", "limit", "top", "group by", "distinct", "count", "chart"]
