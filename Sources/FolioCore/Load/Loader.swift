@@ -251,7 +251,7 @@ public enum Loader {
         rows.lines = zip(rows.lines, keep).filter(\.1).map(\.0)
         let kept = rows.builders[0].strings
         var rebuilt = ByteHashIndex(capacity: rows.lines.count)
-        for row in 0..<rows.lines.count { rebuilt.insert(row: row, in: kept) }
+        _ = rebuilt.insertAll(kept)
         rows.idIndex = rebuilt
     }
 

@@ -79,39 +79,6 @@ public struct ByteHashIndex: Sendable {
         return key.withUTF8 { lookup($0, in: column) }
     }
 
-    /// Adds `row` (already in `column`) unless an equal string is indexed; returns that row if so.
-    /// One probe serves both the duplicate check and the insertion.
-    public mutating func insertUnlessPresent(row: Int, in column: StringColumn) -> Int32? {
-        if (used + 1) * 2 > slots.count { rehash(column, capacity: slots.count * 2) }
-        let mask = mask
-        let found: Int32? = column.bytes.withUnsafeBufferPointer { bytes in
-            column.offsets.withUnsafeBufferPointer { offsets in
-                slots.withUnsafeMutableBufferPointer { slots in
-                    let lo = offsets[row], hi = offsets[row + 1]
-                    let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
-                    let h = Self.hash(key)
-                    let tag = Self.tag(h)
-                    var slot = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let s = slots[slot]
-                        if s == 0 {
-                            slots[slot] = tag | UInt64(row + 1)
-                            return nil
-                        }
-                        if Self.tag(s) == tag {
-                            let existing = Int(s & 0xFFFF_FFFF) - 1
-                            let elo = offsets[existing], ehi = offsets[existing + 1]
-                            if ehi - elo == hi - lo, memcmpEqual(bytes, elo, key) { return Int32(existing) }
-                        }
-                        slot = (slot + 1) & mask
-                    }
-                }
-            }
-        }
-        if found == nil { used += 1 }
-        return found
-    }
-
     /// Indexes every row of `column` (the index must be empty); returns `(row, earlier row)` for
     /// each string seen before. Rows go in batches: the slots of a batch are read first, so that
     /// their cache misses overlap instead of stalling one insertion after another.
@@ -227,10 +194,6 @@ public struct ByteHashIndex: Sendable {
         if touch == 1 { hashes[0] &+= 0 }  // keeps the reads from being optimised away
     }
 
-    /// Adds `row` (already appended to `column`); the caller has checked it is not a duplicate.
-    public mutating func insert(row: Int, in column: StringColumn) {
-        _ = insertUnlessPresent(row: row, in: column)
-    }
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
         let old = slots
