@@ -27,7 +27,11 @@ public struct Diagnostic: Error, Sendable, Equatable {
 public enum DiagnosticRenderer {
     public static func render(_ d: Diagnostic, source: String, origin: String = "query", severity: String = "error") -> String {
         let bytes = Array(source.utf8)
-        let start = min(max(0, d.span.lowerBound), bytes.count)
+        var start = min(max(0, d.span.lowerBound), bytes.count)
+        // At the end of input, point just after the last thing written, not at a blank line below it.
+        if start == bytes.count {
+            while start > 0, bytes[start - 1] == 10 || bytes[start - 1] == 13 || bytes[start - 1] == 32 || bytes[start - 1] == 9 { start -= 1 }
+        }
         let end = min(max(start, d.span.upperBound), bytes.count)
         var lineStart = start
         while lineStart > 0, bytes[lineStart - 1] != 10 { lineStart -= 1 }

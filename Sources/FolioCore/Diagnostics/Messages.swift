@@ -38,6 +38,10 @@ public enum Messages {
         "a statement cannot start with '|'",
         "'|' continues the query before it: in the REPL, end that line with '|' (a complete line runs at once)")
 
+    static func dotCommandInQuery(_ name: String) -> Text {
+        (".\(name) is a REPL command, not a query", "dot-commands work at the folio> prompt; scripts and -c take queries")
+    }
+
     static let starNotAllowed: Text = ("'*' is only allowed in select", nil)
     static let fractionalDuration: Text = ("a duration needs a whole number", "write 90 days, 2 weeks, 6 months")
     static func invalidDate(_ text: String) -> Text { ("'\(text)' is not a real calendar date", nil) }

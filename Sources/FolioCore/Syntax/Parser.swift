@@ -120,6 +120,9 @@ public struct Parser {
             throw fail(current.span, Messages.operatorStartsLine(lowered(current)))
         }
         if current.kind == .pipe { throw fail(current.span, Messages.pipeStartsStatement) }
+        if current.kind == .dot, peekToken(1).kind == .identifier, peekToken(1).start == current.end {
+            throw fail(current.start..<peekToken(1).end, Messages.dotCommandInQuery(text(peekToken(1))))
+        }
         if isKeyword("let"), peekToken(1).kind == .identifier || peekToken(1).kind == .quotedIdentifier {
             _ = advance()
             let name = try parseName()
