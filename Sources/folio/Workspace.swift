@@ -124,7 +124,9 @@ final class Workspace {
         case ".help":
             writeStdout("""
             Queries: SOURCE | STAGE | STAGE …   e.g. accounts | where region = "EMEA" | sort arr desc | limit 10
-            Stages: where, select, sort, limit, top N by, count
+            Stages: where, select, sort, limit, top N by [per], group by … aggregate …, distinct, count, chart
+            Collections: count(opportunities), exists(contacts[role = "champion"]), sum(children.arr)
+            let NAME = QUERY defines a source; explain QUERY shows the plan
             .tables          entities and row counts
             .schema [NAME]   fields of an entity
             .mode FORMAT     table, csv, tsv, json, jsonl, markdown
