@@ -46,7 +46,7 @@ struct ExprCompiler {
             return { _ in .null }
         case .collectionField(let ref, let field):
             let each = children(ref)
-            let read = ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today).value(field)
+            let read = childCompiler(ref).value(field)
             return { r in
                 var items: [String] = []
                 each(r) { c in
@@ -126,11 +126,15 @@ struct ExprCompiler {
 
     // MARK: - Collections
 
+    /// A compiler for expressions about a collection's child rows.
+    func childCompiler(_ ref: CollectionRef) -> ExprCompiler {
+        ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today)
+    }
+
     /// Calls `body` with each child row of a row's collection that passes its filters, in order.
     func children(_ ref: CollectionRef) -> (Int, (Int) -> Void) -> Void {
         guard let csr = store.tables[ref.parent].collections[ref.name] else { preconditionFailure("no rows for collection \(ref.name)") }
-        let childCompiler = ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today)
-        let filters = ref.filters.map(childCompiler.predicate)
+        let filters = ref.filters.map(childCompiler(ref).predicate)
         let map = rowMap(ref.hops)
         let offsets = csr.offsets, rows = csr.rows
         return { r, body in
@@ -150,7 +154,7 @@ struct ExprCompiler {
 
     func collectionAggregate(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType) -> Eval {
         let each = children(ref)
-        let read = field.map { ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today).value($0) }
+        let read = field.map(childCompiler(ref).value)
         let spec = CheckedAggregate(function: f == .exists ? .count : f, argument: field, condition: nil, type: type)
         return { r in
             if f == .exists {

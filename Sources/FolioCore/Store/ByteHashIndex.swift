@@ -25,21 +25,11 @@ public struct ByteHashIndex: Sendable {
     public func lookup(_ key: UnsafeBufferPointer<UInt8>, in column: StringColumn) -> Int32? {
         if key.isEmpty { return nil }
         let h = Self.hash(key)
-        let tag = Self.tag(h)
         return column.bytes.withUnsafeBufferPointer { bytes in
             column.offsets.withUnsafeBufferPointer { offsets in
                 slots.withUnsafeBufferPointer { slots in
-                    var slot = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let s = slots[slot]
-                        if s == 0 { return nil }
-                        if Self.tag(s) == tag {
-                            let row = Int(s & 0xFFFF_FFFF) - 1
-                            let lo = offsets[row], hi = offsets[row + 1]
-                            if hi - lo == key.count && memcmpEqual(bytes, lo, key) { return Int32(row) }
-                        }
-                        slot = (slot + 1) & mask
-                    }
+                    let (_, row) = Self.probe(key, h, bytes, offsets, slots, mask)
+                    return row < 0 ? nil : Int32(row)
                 }
             }
         }
@@ -100,24 +90,13 @@ public struct ByteHashIndex: Sendable {
                             let lo = offsets[row], hi = offsets[row + 1]
                             if lo == hi { continue }
                             let h = hashes[row - start]
-                            let tag = Self.tag(h)
-                            var slot = Int(truncatingIfNeeded: h) & mask
-                            while true {
-                                let s = slots[slot]
-                                if s == 0 {
-                                    slots[slot] = tag | UInt64(row + 1)
-                                    inserted += 1
-                                    break
-                                }
-                                if Self.tag(s) == tag {
-                                    let existing = Int(s & 0xFFFF_FFFF) - 1
-                                    let elo = offsets[existing], ehi = offsets[existing + 1]
-                                    if ehi - elo == hi - lo, memcmpEqual(bytes, elo, UnsafeBufferPointer(rebasing: bytes[lo..<hi])) {
-                                        duplicates.append((row, existing))
-                                        break
-                                    }
-                                }
-                                slot = (slot + 1) & mask
+                            let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+                            let (slot, existing) = Self.probe(key, h, bytes, offsets, UnsafeBufferPointer(slots), mask)
+                            if existing >= 0 {
+                                duplicates.append((row, existing))
+                            } else {
+                                slots[slot] = Self.tag(h) | UInt64(row + 1)
+                                inserted += 1
                             }
                         }
                         start = end
@@ -149,24 +128,8 @@ public struct ByteHashIndex: Sendable {
                                     let klo = keyOffsets[row], khi = keyOffsets[row + 1]
                                     if klo == khi { continue }
                                     let key = UnsafeBufferPointer(rebasing: keyBytes[klo..<khi])
-                                    let h = hashes[row - start]
-                                    let tag = Self.tag(h)
-                                    var slot = Int(truncatingIfNeeded: h) & mask
-                                    var found: Int32 = -2
-                                    while true {
-                                        let s = slots[slot]
-                                        if s == 0 { break }
-                                        if Self.tag(s) == tag {
-                                            let r = Int(s & 0xFFFF_FFFF) - 1
-                                            let lo = offsets[r], hi = offsets[r + 1]
-                                            if hi - lo == key.count && memcmpEqual(bytes, lo, key) {
-                                                found = Int32(r)
-                                                break
-                                            }
-                                        }
-                                        slot = (slot + 1) & mask
-                                    }
-                                    result[row] = found
+                                    let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots, mask)
+                                    result[row] = found < 0 ? -2 : Int32(found)
                                 }
                                 start = end
                             }
@@ -179,6 +142,25 @@ public struct ByteHashIndex: Sendable {
     }
 
     static let batch = 32
+
+    /// Linear probing for `key` (whose hash is `h`): the row holding an equal string, or -1
+    /// with the empty slot where it would go.
+    @inline(__always)
+    static func probe(_ key: UnsafeBufferPointer<UInt8>, _ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<Int>,
+                      _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int) -> (slot: Int, row: Int) {
+        let tag = Self.tag(h)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[slot]
+            if s == 0 { return (slot, -1) }
+            if Self.tag(s) == tag {
+                let row = Int(s & 0xFFFF_FFFF) - 1
+                let lo = offsets[row], hi = offsets[row + 1]
+                if hi - lo == key.count && memcmpEqual(bytes, lo, key) { return (slot, row) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
 
     /// Hashes the strings of `rows` into `hashes` and reads each one's first slot, so that the
     /// cache misses of a batch overlap before the probes that need them.
