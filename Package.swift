@@ -26,16 +26,22 @@ let package = Package(
             // The store is immutable once loaded and the builders are confined to one task.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // SIGINT without SA_RESTART and the terminal's width: C, because signal handlers
+        // and ioctl (variadic) cannot be written in Swift.
+        .target(name: "CTerminal"),
         // The terminal line reader behind a protocol; the one place libedit is imported.
-        .target(name: "FolioLineEditor", dependencies: ["CLibedit", "FolioCore"]),
+        .target(name: "FolioLineEditor", dependencies: ["CLibedit", "CTerminal"]),
+        // The interactive shell: dot-commands, completion, result display. No libedit.
+        .target(name: "FolioREPL", dependencies: ["FolioCore", "FolioLineEditor"]),
         .executableTarget(
             name: "folio",
             dependencies: [
-                "FolioCore", "FolioLineEditor",
+                "FolioCore", "FolioLineEditor", "FolioREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
+        .testTarget(name: "FolioREPLTests", dependencies: ["FolioREPL", "FolioLineEditor", "FolioCore"]),
         // Runs the built `folio` binary: arguments, exit codes, stdout and stderr.
         .testTarget(name: "FolioCLITests", dependencies: ["folio"]),
     ],

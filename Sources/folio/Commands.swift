@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import FolioCore
-import FolioLineEditor
 
 /// `folio [-c QUERY]`: the REPL, one query, or a script on standard input.
 struct Interactive: ParsableCommand {
@@ -25,8 +24,7 @@ struct Interactive: ParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             throw Exit(status: workspace.runBatch(String(decoding: data, as: UTF8.self), origin: "stdin"))
         }
-        var reader = EditLineReader()
-        workspace.repl(&reader)
+        workspace.repl()
     }
 }
 

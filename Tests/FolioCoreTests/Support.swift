@@ -28,7 +28,7 @@ enum Fixtures {
             switch outcome {
             case .result(let frame, _): return Renderer.render(frame, RenderOptions(format: format))
             case .defined(let name, _): return "defined \(name)\n"
-            case .explained(let plan, _): return plan
+            case .interrupted: return "interrupted\n"
             case .error(let message), .warning(let message): return message
             }
         }.joined()

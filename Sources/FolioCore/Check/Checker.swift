@@ -59,7 +59,10 @@ public struct Checker {
         }
         let p = expand(pipeline)
         guard let table = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(p.source.text) }) else {
-            let names = store.tables.map(\.name) + context.namedQueries.keys.sorted()
+            if p.source.text == Session.lastResultName {
+                return (nil, [Diagnostic(p.source.span, Messages.noLastResult)])
+            }
+            let names = store.tables.map(\.name) + context.namedQueries.keys.filter { $0 != Session.lastResultName }.sorted()
             return (nil, [Diagnostic(p.source.span, Messages.unknownSource(p.source.text, suggestion: Suggest.closest(p.source.text, among: names), available: names))])
         }
         var scope = Scope.entity(table)

@@ -56,6 +56,9 @@ public enum Messages {
          suggestion.map { "did you mean '\($0)'?" } ?? "the sources are \(available.joined(separator: ", "))")
     }
 
+    static let noLastResult: Text = ("'_' is the last result, and there is none yet",
+                                     "run a query first; then '_ | where …' refines what it showed")
+
     static func unknownField(_ name: String, on scope: String, suggestion: String?, available: [String]) -> Text {
         ("unknown field '\(name)' on \(scope)",
          suggestion.map { "did you mean '\($0)'?" } ?? "available: \(available.joined(separator: ", "))")

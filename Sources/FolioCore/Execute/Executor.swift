@@ -4,14 +4,17 @@ public struct Executor {
     public let store: Store
     public let today: Int32
     public let fiscalYearStart: Int
+    public let cancellation: Cancellation
 
-    public init(store: Store, today: Int32, fiscalYearStart: Int) {
+    public init(store: Store, today: Int32, fiscalYearStart: Int, cancellation: Cancellation = .never) {
         self.store = store
         self.today = today
         self.fiscalYearStart = fiscalYearStart
+        self.cancellation = cancellation
     }
 
-    public func run(_ p: CheckedPipeline) -> Frame {
+    /// The rows of the pipeline; throws ``Interrupted`` when cancelled.
+    public func run(_ p: CheckedPipeline) throws(Interrupted) -> Frame {
         let table = store.tables[p.table]
         var source = RowSource.table(table)
         var rows: [Int32]? = nil  // nil: every row of the source, in order
@@ -26,27 +29,21 @@ public struct Executor {
             let count = rowCount(source)
             switch stage {
             case .filter(let e):
-                let keep = compiler.predicate(e)
-                if let current = rows {
-                    rows = current.filter { keep(Int($0)) }
-                } else {
-                    var out: [Int32] = []
-                    for r in 0..<count where keep(r) { out.append(Int32(r)) }
-                    rows = out
-                }
+                rows = try cancellation.filter(rows, count: count, compiler.predicate(e))
             case .project(let items):
                 let evals = items.map { compiler.value($0.expr) }
                 let selected = rows ?? Array(0..<Int32(count))
-                let values = evals.map { f in selected.map { f(Int($0)) } }
+                var values: [[Value]] = []
+                for f in evals { values.append(try cancellation.map(selected, f)) }
                 source = .frame(Frame(columns: items.map { OutputColumn(name: $0.name, type: $0.expr.type) }, values: values))
                 rows = nil
             case .sort(let keys):
                 let selected = rows ?? Array(0..<Int32(count))
                 // `sort … | limit N`: keep only the first N+offset instead of sorting everything.
                 if case .limit(let n, let offset)? = stages.first {
-                    rows = Sorter(keys: keys, compiler: compiler).top(selected, min(selected.count, n.addingReportingOverflow(offset).overflow ? .max : n + offset))
+                    rows = try sorter(keys, compiler).top(selected, min(selected.count, n.addingReportingOverflow(offset).overflow ? .max : n + offset))
                 } else {
-                    rows = Sorter(keys: keys, compiler: compiler).sorted(selected)
+                    rows = try sorter(keys, compiler).sorted(selected)
                 }
             case .limit(let n, let offset):
                 let selected = rows ?? Array(0..<Int32(count))
@@ -55,9 +52,9 @@ public struct Executor {
             case .top(let n, let key, let per):
                 let selected = rows ?? Array(0..<Int32(count))
                 if let per {
-                    rows = topPerGroup(selected, n, key: key, per: per, compiler: compiler)
+                    rows = try topPerGroup(selected, n, key: key, per: per, compiler: compiler)
                 } else {
-                    rows = Sorter(keys: [key], compiler: compiler).top(selected, min(n, selected.count))
+                    rows = try sorter([key], compiler).top(selected, min(n, selected.count))
                 }
             case .count:
                 let n = rows?.count ?? count
@@ -66,13 +63,13 @@ public struct Executor {
             case .chart(let valueExpr, let labelExpr, let valueName, let labelName):
                 let selected = rows ?? Array(0..<Int32(count))
                 let valueOf = compiler.value(valueExpr)
-                let labelOf = labelExpr.map { compiler.value($0) }
+                let labels = try labelExpr.map { e throws(Interrupted) in try cancellation.map(selected, compiler.value(e)).map(ValueFormat.plain) }
                 chart = Chart(labelName: labelName ?? "#", valueName: valueName,
-                              labels: selected.enumerated().map { i, r in labelOf.map { ValueFormat.plain($0(Int(r))) } ?? String(i + 1) },
-                              values: selected.map { valueOf(Int($0)) })
+                              labels: labels ?? selected.indices.map { String($0 + 1) },
+                              values: try cancellation.map(selected, valueOf))
             case .group(let keys, let aggregates):
                 let selected = rows ?? Array(0..<Int32(count))
-                source = .frame(Grouper(keys: keys, aggregates: aggregates, compiler: compiler).run(selected))
+                source = .frame(try Grouper(keys: keys, aggregates: aggregates, compiler: compiler, cancellation: cancellation).run(selected))
                 rows = nil
             }
         }
@@ -83,10 +80,8 @@ public struct Executor {
         case .table(let t):
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
             let selected = rows ?? Array(0..<Int32(t.rowCount))
-            let values = t.columns.map { c in
-                let f = compiler.columnReader(c)
-                return selected.map { f(Int($0)) }
-            }
+            var values: [[Value]] = []
+            for c in t.columns { values.append(try cancellation.map(selected, compiler.columnReader(c))) }
             result = Frame(columns: p.columns, values: values)
         }
         result.chart = chart
@@ -95,12 +90,13 @@ public struct Executor {
 
     /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows
     /// by KEY, found with a bounded heap per group rather than one sort of everything.
-    func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler) -> [Int32] {
+    func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler) throws(Interrupted) -> [Int32] {
         let groupOf = compiler.value(per)
         var index: [Grouper.KeyPart: Int] = [:]
         var groupValues: [Value] = []
         var members: [[Int32]] = []
-        for r in rows {
+        for (i, r) in rows.enumerated() {
+            if i % Cancellation.stride == 0 { try cancellation.check() }
             let v = groupOf(Int(r))
             let part = Grouper.KeyPart(v)
             if let g = index[part] {
@@ -116,8 +112,14 @@ public struct Executor {
             if a.isNull != b.isNull { return b.isNull }
             return a.isNull ? x < y : (Value.compare(a, b) ?? 0) < 0 || ((Value.compare(a, b) ?? 0) == 0 && x < y)
         }
-        let sorter = Sorter(keys: [key], compiler: compiler)
-        return order.flatMap { g in sorter.top(members[g], min(n, members[g].count)) }
+        let sorter = sorter([key], compiler)
+        var out: [Int32] = []
+        for g in order { out += try sorter.top(members[g], min(n, members[g].count)) }
+        return out
+    }
+
+    func sorter(_ keys: [CheckedSortKey], _ compiler: ExprCompiler) -> Sorter {
+        Sorter(keys: keys, compiler: compiler, cancellation: cancellation)
     }
 
     func rowCount(_ s: RowSource) -> Int {
@@ -151,6 +153,7 @@ public struct Executor {
 struct Sorter {
     let keys: [CheckedSortKey]
     let compiler: ExprCompiler
+    var cancellation: Cancellation = .never
 
     /// A key's values for the rows being sorted, typed for fast comparison.
     enum KeyValues {
@@ -160,8 +163,9 @@ struct Sorter {
         case values([Value])
     }
 
-    func extract(_ rows: [Int32]) -> [KeyValues] {
-        keys.map { key in
+    func extract(_ rows: [Int32]) throws(Interrupted) -> [KeyValues] {
+        try cancellation.check()
+        return keys.map { key in
             if case .field(let hops, let table, let field) = key.expr.kind, hops.isEmpty, field >= 0 {
                 switch compiler.store.tables[table].columns[field] {
                 case .int(let a), .money(let a): return .integers(rows.map { a[Int($0)] }, null: Column.nullInt)
@@ -215,18 +219,25 @@ struct Sorter {
         return fast ?? compareFolded(column.string(x), column.string(y))
     }
 
-    func sorted(_ rows: [Int32]) -> [Int32] {
-        let k = extract(rows)
+    func sorted(_ rows: [Int32]) throws(Interrupted) -> [Int32] {
+        let k = try extract(rows)
         var order = Array(0..<rows.count)
-        order.sort { compare(k, $0, $1) < 0 }
+        var comparisons = 0
+        do {
+            try order.sort { a, b throws(Interrupted) in
+                comparisons += 1
+                if comparisons & 0xFFFF == 0 { try cancellation.check() }
+                return compare(k, a, b) < 0
+            }
+        } catch let e as Interrupted { throw e } catch { throw Interrupted() }
         return order.map { rows[$0] }
     }
 
     /// The first `n` rows in sort order, by a bounded max-heap (O(rows · log n)).
-    func top(_ rows: [Int32], _ n: Int) -> [Int32] {
+    func top(_ rows: [Int32], _ n: Int) throws(Interrupted) -> [Int32] {
         if n == 0 { return [] }
-        if n >= rows.count / 4 { return Array(sorted(rows).prefix(n)) }
-        let k = extract(rows)
+        if n >= rows.count / 4 { return Array(try sorted(rows).prefix(n)) }
+        let k = try extract(rows)
         var heap: [Int] = []  // positions; heap[0] is the worst kept row
         heap.reserveCapacity(n + 1)
         func worse(_ a: Int, _ b: Int) -> Bool { compare(k, a, b) > 0 }
@@ -250,6 +261,7 @@ struct Sorter {
             }
         }
         for i in 0..<rows.count {
+            if i % Cancellation.stride == 0 { try cancellation.check() }
             if heap.count < n {
                 heap.append(i)
                 siftUp(heap.count - 1)

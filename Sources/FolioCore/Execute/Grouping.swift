@@ -7,6 +7,7 @@ struct Grouper {
     let keys: [(name: String, expr: TExpr)]
     let aggregates: [(name: String, aggregate: CheckedAggregate)]
     let compiler: ExprCompiler
+    var cancellation: Cancellation = .never
 
     /// A key as `=` sees it, for hashing.
     enum KeyPart: Hashable {
@@ -37,14 +38,15 @@ struct Grouper {
         var distinct: Set<KeyPart> = []
     }
 
-    func run(_ rows: [Int32]) -> Frame {
+    func run(_ rows: [Int32]) throws(Interrupted) -> Frame {
         let keyEvals = keys.map { compiler.value($0.expr) }
         let argEvals = aggregates.map { a in a.aggregate.argument.map { compiler.value($0) } }
         let conditions = aggregates.map { a in a.aggregate.condition.map { compiler.predicate($0) } }
         var groupOf: [[KeyPart]: Int] = [:]
         var groupKeys: [[Value]] = []
         var accumulators: [[Accumulator]] = []  // [group][aggregate]
-        for r32 in rows {
+        for (i, r32) in rows.enumerated() {
+            if i % Cancellation.stride == 0 { try cancellation.check() }
             let r = Int(r32)
             let values = keyEvals.map { $0(r) }
             let parts = values.map(KeyPart.init)

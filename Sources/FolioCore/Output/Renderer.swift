@@ -10,12 +10,16 @@ public struct RenderOptions: Sendable {
     public var maxRows: Int?
     /// Milliseconds to show in the table footer; nil shows the row count alone.
     public var milliseconds: Double?
+    /// Fit tables into this many terminal columns: long cells are cut with `…`, and when
+    /// that is not enough, middle columns give way to a `…` column. Nil: no limit.
+    public var width: Int?
 
-    public init(format: OutputFormat, color: Bool = false, maxRows: Int? = nil, milliseconds: Double? = nil) {
+    public init(format: OutputFormat, color: Bool = false, maxRows: Int? = nil, milliseconds: Double? = nil, width: Int? = nil) {
         self.format = format
         self.color = color
         self.maxRows = maxRows
         self.milliseconds = milliseconds
+        self.width = width
     }
 }
 
@@ -136,39 +140,37 @@ public enum Renderer {
             let head = (maxRows + 1) / 2, tail = maxRows / 2
             shown = Array(0..<head) + [nil] + Array((n - tail)..<n)
         }
-        let headers = frame.columns.map(\.name)
         let grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
         var cells: [[String]] = []
-        var nulls: [[Bool]] = []
         for r in shown {
             guard let r else {
                 cells.append([])
-                nulls.append([])
                 continue
             }
-            let row = frame.values.indices.map { c -> String in
+            cells.append(frame.values.indices.map { c -> String in
                 ValueFormat.human(frame[r, c], grouped: grouped[c]).replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
-            }
-            cells.append(row)
-            nulls.append(frame.values.indices.map { frame[r, $0].isNull })
+            })
         }
-        var widths = headers.map(ValueFormat.width)
+        var natural = frame.columns.map { ValueFormat.width($0.name) }
         for row in cells where !row.isEmpty {
-            for (c, s) in row.enumerated() { widths[c] = max(widths[c], ValueFormat.width(s)) }
+            for (c, s) in row.enumerated() { natural[c] = max(natural[c], ValueFormat.width(s)) }
         }
+        // The columns shown (nil: the marker for columns left out) and their widths.
+        let (visible, widths) = fit(natural, into: options.width)
         let numeric = frame.columns.map { isNumeric($0.type) }
         let paint = Paint(enabled: options.color)
         func line(_ l: String, _ m: String, _ r: String) -> String {
             l + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: m) + r + "\n"
         }
         func pad(_ s: String, _ w: Int, right: Bool) -> String {
-            let fill = String(repeating: " ", count: max(0, w - ValueFormat.width(s)))
-            return right ? fill + s : s + fill
+            let cut = ValueFormat.truncate(s, to: w)
+            let fill = String(repeating: " ", count: max(0, w - ValueFormat.width(cut)))
+            return right ? fill + cut : cut + fill
         }
         var out = ""
-        if !headers.isEmpty {
+        if !visible.isEmpty {
             out += line("┌", "┬", "┐")
-            out += "│" + headers.enumerated().map { " " + paint.bold(pad($1, widths[$0], right: false)) + " " }.joined(separator: "│") + "│\n"
+            out += "│" + visible.enumerated().map { i, c in " " + paint.bold(pad(c.map { frame.columns[$0].name } ?? "…", widths[i], right: false)) + " " }.joined(separator: "│") + "│\n"
             out += line("├", "┼", "┤")
             for (i, row) in cells.enumerated() {
                 if row.isEmpty {
@@ -178,18 +180,57 @@ public enum Renderer {
                     out += "│" + paint.dim(pad(" " + text, inner, right: false)) + "│\n"
                     continue
                 }
-                out += "│" + row.enumerated().map { c, s -> String in
-                    var text = pad(s, widths[c], right: numeric[c])
-                    if nulls[i][c] { text = paint.dim(text) } else if numeric[c], s.hasPrefix("-") { text = paint.red(text) }
+                out += "│" + visible.enumerated().map { v, column -> String in
+                    guard let c = column else { return " " + paint.dim(pad("…", widths[v], right: false)) + " " }
+                    let s = row[c]
+                    var text = pad(s, widths[v], right: numeric[c])
+                    if let r = shown[i], frame[r, c].isNull { text = paint.dim(text) } else if numeric[c], s.hasPrefix("-") { text = paint.red(text) }
                     return " " + text + " "
                 }.joined(separator: "│") + "│\n"
             }
             out += line("└", "┴", "┘")
         }
         var footer = "\(ValueFormat.group(String(n))) row\(n == 1 ? "" : "s")"
+        if visible.contains(where: { $0 == nil }) {
+            let hidden = natural.count - visible.count + 1
+            footer += ", \(hidden) column\(hidden == 1 ? "" : "s") not shown (.last shows every column)"
+        }
         if let ms = options.milliseconds { footer += " (\(formatMilliseconds(ms)) ms)" }
         out += paint.dim(footer) + "\n"
         return out
+    }
+
+    /// Column widths that fit `limit` terminal columns: the widest columns are narrowed
+    /// first (to no less than 6, or their own width); when even that is too wide, columns
+    /// from the middle are left out and a `…` column (nil) marks where.
+    static func fit(_ natural: [Int], into limit: Int?) -> (columns: [Int?], widths: [Int]) {
+        let all = natural.indices.map { Optional($0) }
+        guard let limit, !natural.isEmpty else { return (all, natural) }
+        func total(_ ws: [Int]) -> Int { ws.reduce(0, +) + 3 * ws.count + 1 }
+        if total(natural) <= limit { return (all, natural) }
+        let minimum = 6
+        func floor(_ w: Int) -> Int { min(w, minimum) }
+        var columns = all
+        func naturalWidths() -> [Int] { columns.map { $0.map { natural[$0] } ?? 1 } }
+        // Leave out middle columns until the rest fit at their narrowest.
+        while columns.count > 1, total(naturalWidths().map(floor)) > limit {
+            let kept = columns.compactMap { $0 }
+            if kept.count <= 1 { break }
+            let drop = kept[kept.count / 2]
+            columns.removeAll { $0 == drop }
+            if !columns.contains(where: { $0 == nil }) {
+                let at = columns.firstIndex { ($0 ?? -1) > drop } ?? columns.count
+                columns.insert(nil, at: at)
+            }
+        }
+        let ws = naturalWidths()
+        // The largest cap on widths that fits.
+        var lo = 0, hi = ws.max() ?? 0
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if total(ws.map { min($0, max(mid, floor($0))) }) <= limit { lo = mid } else { hi = mid - 1 }
+        }
+        return (columns, ws.map { min($0, max(lo, floor($0))) })
     }
 
     // MARK: - Chart

@@ -1,5 +1,5 @@
 /// How values print: plain (CSV, TSV, JSON) or for people (tables, with thousands grouped).
-enum ValueFormat {
+public enum ValueFormat {
     /// Plain text: ISO dates, plain numbers, money with at most two decimals, lists `;`-joined, null empty.
     static func plain(_ v: Value) -> String {
         switch v {
@@ -73,7 +73,7 @@ enum ValueFormat {
         return negative && scaled != 0 ? "-" + s : s
     }
 
-    static func group(_ digits: String) -> String {
+    public static func group(_ digits: String) -> String {
         var chars = Array(digits)
         var sign = ""
         if chars.first == "-" {
@@ -92,14 +92,31 @@ enum ValueFormat {
     /// Terminal columns a string takes: wide East Asian characters count two.
     static func width(_ s: String) -> Int {
         var w = 0
-        for ch in s {
-            guard let scalar = ch.unicodeScalars.first else { continue }
-            let v = scalar.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
-            w += wide ? 2 : 1
-        }
+        for ch in s { w += width(ch) }
         return w
+    }
+
+    /// Terminal columns a character takes: 2 for East Asian wide characters and emoji.
+    static func width(_ ch: Character) -> Int {
+        guard let scalar = ch.unicodeScalars.first else { return 0 }
+        let v = scalar.value
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+        return wide ? 2 : 1
+    }
+
+    /// `s` cut to at most `limit` columns, ending in `…` when cut.
+    static func truncate(_ s: String, to limit: Int) -> String {
+        guard width(s) > limit else { return s }
+        var out = ""
+        var w = 0
+        for ch in s {
+            let cw = width(ch)
+            if w + cw > limit - 1 { break }
+            out.append(ch)
+            w += cw
+        }
+        return out + "…"
     }
 }

@@ -26,20 +26,28 @@ public final class Session {
     public enum Outcome {
         case result(Frame, milliseconds: Double)
         case defined(String, milliseconds: Double)
-        case explained(String, milliseconds: Double)
         /// A rendered error (diagnostic with source line and caret).
         case error(String)
         /// A rendered warning: the statement ran, but probably not as meant.
         case warning(String)
+        /// The statement was stopped by its ``Cancellation`` (Ctrl-C); later ones did not run.
+        case interrupted
     }
 
-    var checkContext: Checker.Context {
+    /// The pipeline behind the last result, as the source `_` (refining what was just
+    /// seen re-runs it with the new stages; the store never changes, so the rows are the
+    /// same unless `today` or a parameter changed in between).
+    public static let lastResultName = "_"
+
+    /// What the checker knows in this session: the store, `today`, parameters, named queries.
+    public var checkContext: Checker.Context {
         Checker.Context(store: store, today: today, fiscalYearStart: fiscalYearStart, parameters: parameters, namedQueries: namedQueries)
     }
 
     /// Runs every statement of `text`. Syntax errors anywhere stop the whole text before it
     /// runs (all of them are reported); otherwise statements run in order until one fails.
-    public func run(_ text: String, origin: String = "query") -> [Outcome] {
+    /// With `explainQueries`, each query's plan comes before its result (the REPL's `.explain on`).
+    public func run(_ text: String, origin: String = "query", cancellation: Cancellation = .never, explainQueries: Bool = false) -> [Outcome] {
         let (script, syntaxErrors) = Parser.parse(text)
         if !syntaxErrors.isEmpty {
             return syntaxErrors.map { .error(DiagnosticRenderer.render($0, source: text, origin: origin)) }
@@ -58,7 +66,15 @@ public final class Session {
                         throw mistakes.last ?? Diagnostic(pipeline.span, "the query could not be checked")
                     }
                     for w in checked.warnings { outcomes.append(.warning(DiagnosticRenderer.render(w, source: text, origin: origin, severity: "warning"))) }
-                    let frame = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart).run(checked)
+                    if explainQueries { outcomes.append(.result(plan(pipeline, checked), milliseconds: elapsed())) }
+                    let frame: Frame
+                    do {
+                        frame = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked)
+                    } catch {
+                        outcomes.append(.interrupted)
+                        return outcomes
+                    }
+                    namedQueries[Session.lastResultName] = Checker(checkContext).expand(pipeline)
                     outcomes.append(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):
                     if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
@@ -72,9 +88,7 @@ public final class Session {
                 case .explain(let pipeline, let analyze):
                     if analyze { throw Diagnostic(statement.span.lowerBound..<pipeline.span.lowerBound, Messages.notSupportedYet("explain analyze")) }
                     let checker = Checker(checkContext)
-                    let checked = try checker.check(pipeline)
-                    let plan = LogicalPlan.explain(pipeline, expanded: checker.expand(pipeline), checked, store: store, today: today, fiscalYearStart: fiscalYearStart)
-                    outcomes.append(.result(plan, milliseconds: elapsed()))
+                    outcomes.append(.result(plan(pipeline, try checker.check(pipeline)), milliseconds: elapsed()))
                 }
             } catch {
                 outcomes.append(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
@@ -82,6 +96,11 @@ public final class Session {
             }
         }
         return outcomes
+    }
+
+    func plan(_ pipeline: Pipeline, _ checked: CheckedPipeline) -> Frame {
+        let expanded = Checker(checkContext).expand(pipeline)
+        return LogicalPlan.explain(pipeline, expanded: expanded, checked, store: store, today: today, fiscalYearStart: fiscalYearStart)
     }
 
     /// Reads a `--param` value as a literal: a number (with k/m/b), a date, true/false, else a string.

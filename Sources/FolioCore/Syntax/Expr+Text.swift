@@ -7,15 +7,7 @@ extension Expr {
         case .member(let base, let name): return base.canonicalText + "." + Expr.nameText(name.text)
         case .filter(let base, let cond): return base.canonicalText + "[" + cond.canonicalText + "]"
         case .call(let name, let args): return name.text.lowercased() + "(" + args.map(\.canonicalText).joined(separator: ", ") + ")"
-        case .literal(let l):
-            switch l {
-            case .int(let v): return String(v)
-            case .decimal(let d): return String(d)
-            case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            case .date(let d): return Day.format(d)
-            case .bool(let b): return b ? "true" : "false"
-            case .null: return "null"
-            }
+        case .literal(let l): return l.text
         case .duration(let d): return "\(d.count) \(d.unit.rawValue)\(d.count == 1 ? "" : "s")"
         case .today: return "today"
         case .range(let r):
@@ -69,5 +61,19 @@ extension Expr {
     static func nameText(_ n: String) -> String {
         let simple = n.utf8.first.map(isIdentifierStart) == true && n.utf8.allSatisfy(isIdentifierPart)
         return simple ? n.lowercased() : "`" + n + "`"
+    }
+}
+
+extension Literal {
+    /// The literal as it is written in a query.
+    public var text: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .decimal(let d): return String(d)
+        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .date(let d): return Day.format(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        }
     }
 }

@@ -1,0 +1,16 @@
+#ifndef FOLIO_CTERMINAL_H
+#define FOLIO_CTERMINAL_H
+
+/// Ctrl-C for the REPL. The handler is installed without SA_RESTART, so a blocked read()
+/// returns EINTR (how the line reader tells Ctrl-C from end of input); it only sets a flag,
+/// which a running query polls to stop early.
+void folio_sigint_install(void);
+/// 1 when Ctrl-C was pressed since the last folio_sigint_clear().
+int folio_sigint_pending(void);
+void folio_sigint_clear(void);
+
+/// The width of the terminal on fd in columns, or 0 when fd is not a terminal.
+/// (ioctl is variadic and cannot be called from Swift.)
+int folio_terminal_columns(int fd);
+
+#endif

@@ -1,0 +1,61 @@
+/// Lets the caller stop a running query (the REPL's Ctrl-C). The evaluator polls it every
+/// few thousand rows — in scans, projections, sorts, grouping — so even a scan of
+/// millions of rows stops within milliseconds, and throws ``Interrupted``.
+public struct Cancellation: Sendable {
+    let poll: @Sendable () -> Bool
+
+    public init(_ poll: @escaping @Sendable () -> Bool) { self.poll = poll }
+
+    /// A query nobody can stop (batch runs).
+    public static let never = Cancellation { false }
+
+    /// Rows evaluated between two polls.
+    static let stride = 4096
+
+    @inline(__always)
+    func check() throws(Interrupted) {
+        if poll() { throw Interrupted() }
+    }
+
+    /// Calls `body` on consecutive ranges of `0..<count`, polling between them.
+    @inline(__always)
+    func chunks(_ count: Int, _ body: (Range<Int>) -> Void) throws(Interrupted) {
+        var start = 0
+        while start < count {
+            try check()
+            let end = min(count, start + Cancellation.stride)
+            body(start..<end)
+            start = end
+        }
+    }
+
+    /// `rows.map(f)`, polling every few thousand rows.
+    func map<T>(_ rows: [Int32], _ f: (Int) -> T) throws(Interrupted) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(rows.count)
+        try chunks(rows.count) { range in
+            for i in range { out.append(f(Int(rows[i]))) }
+        }
+        return out
+    }
+
+    /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling.
+    func filter(_ rows: [Int32]?, count: Int, _ keep: (Int) -> Bool) throws(Interrupted) -> [Int32] {
+        var out: [Int32] = []
+        if let rows {
+            try chunks(rows.count) { range in
+                for i in range where keep(Int(rows[i])) { out.append(rows[i]) }
+            }
+        } else {
+            try chunks(count) { range in
+                for r in range where keep(r) { out.append(Int32(r)) }
+            }
+        }
+        return out
+    }
+}
+
+/// A query stopped by its ``Cancellation``.
+public struct Interrupted: Error, Sendable {
+    public init() {}
+}

@@ -1,0 +1,108 @@
+/// The text of `.help` and `.help TOPIC`. Every example here is a query that runs on the
+/// demo portfolio (a test runs them all).
+public enum HelpText {
+    public struct Topic: Sendable {
+        public let name: String
+        public let summary: String
+        public let body: String
+        /// Queries in the body, each run by the tests.
+        public let examples: [String]
+    }
+
+    public static let topics: [Topic] = [
+        Topic(name: "stages", summary: "where, select, sort, limit, top, group by, distinct, count, chart", body: """
+        A query is a source (an entity, a named query, or _ for the last result) and stages:
+          where EXPR                    keep rows where EXPR is true (after group by: filter groups)
+          select ITEM, …                ITEM is *, or EXPR [as NAME]
+          sort KEY, …                   KEY is EXPR [asc|desc] [nulls first|last]
+          limit N [offset M]
+          top N by EXPR [asc|desc] [per EXPR]   the first N (desc by default), of each group with per
+          group by ITEM, … [aggregate ITEM, …]  one row per key; a count column without aggregate
+          distinct ITEM, …              unique combinations
+          count                         one row, one column count
+          chart EXPR [by EXPR]          bars in the terminal (the last stage)
+        Stages may go one a line: a line ending in | continues.
+        """, examples: [
+            "accounts | where tier = \"strategic\" | sort arr desc | limit 5",
+            "opportunities | top 1 by amount per account.region",
+            "opportunities | group by stage aggregate sum(amount), count()",
+            "accounts | group by region | chart count by region",
+        ]),
+        Topic(name: "expressions", summary: "operators, paths, lists, nulls, strings", body: """
+        Operators, loosest first: or; and; not; = != < <= > >= [not] in, [not] like,
+          [not] between … and …, is [not] null, [not] has; + -; * /; unary -.
+        Paths follow to-one relationships: owner.name, account.owner.region, parent.name.
+        Lists: products has "Analytics", products has any ("A", "B"), has all (…).
+        Strings compare without regard to case; like uses % and _.
+        Nulls: x = null and x is null both work; < > like in has with null are false;
+          arithmetic with null is null; / is decimal division, and null when dividing by 0.
+        Numbers: 42, 3.5, 1_000_000, 250k, 1.2m, 3b. Parameters: $name (.param set).
+        """, examples: [
+            "accounts | where owner.region = \"EMEA\" and arr between 100k and 1m | count",
+            "accounts | where products has any (\"Analytics\", \"Security\") | count",
+            "accounts | where name like \"%bank%\" | select name, arr",
+            "contacts | where email is null | count",
+        ]),
+        Topic(name: "collections", summary: "opportunities, contacts, activities, children, team …", body: """
+        To-many relationships of a row: accounts have opportunities, contacts, activities,
+        children; managers have accounts, team, opportunities, activities; contacts have
+        activities. Filter them with [cond], map them with .field, and use them in
+        count(coll), exists(coll), sum|avg|min|max|median(coll.field),
+        count_if(coll, cond), sum_if(coll.field, cond). On its own, coll.field is a list.
+        """, examples: [
+            "accounts | where not exists(opportunities[type = \"upsell\"]) | count",
+            "accounts | select name, count(contacts[role = \"champion\"]) as champions | limit 5",
+            "managers | select name, sum(accounts.arr) as book | top 3 by book",
+        ]),
+        Topic(name: "functions", summary: "scalar functions and aggregates", body: """
+        Text: lower, upper, length, contains(s, sub), starts_with, ends_with (case-insensitive).
+        Values: coalesce(a, b, …), if(cond, a, b), round(x[, digits]), abs, floor, ceil.
+        Dates: year, quarter, month, day, fiscal_year, fiscal_quarter,
+          start_of(d, "week"|"month"|"quarter"|"year"), days_since(d), days_until(d).
+        Aggregates (in aggregate, or over a collection): count(), count(x), count_distinct(x),
+          sum, avg, min, max, median, count_if(cond), sum_if(x, cond). Nulls are ignored.
+        """, examples: [
+            "accounts | select upper(name) as name, round(arr / 1000) as arr_k | limit 3",
+            "opportunities | group by fiscal_quarter(close_date) aggregate sum(amount)",
+            "accounts | select name, days_until(renewal_date) as days | top 3 by days asc",
+        ]),
+        Topic(name: "dates", summary: "today, durations, ranges like next 90 days", body: """
+        today, date literals (2026-06-15), durations (90 days, 2 weeks, 6 months, 1 quarter,
+        1 year). d ± duration is a date; d1 - d2 is a number of days.
+        Ranges, with in and not in:
+          this|last|next week|month|quarter|year|fiscal quarter|fiscal year
+          last|next N days|weeks|months|quarters|years  (both ends included)
+        Weeks start on Monday; fiscal years start in the month fiscal_year_start sets and
+        are named for the year they end in. .today DATE changes today.
+        """, examples: [
+            "accounts | where renewal_date in next 90 days | count",
+            "activities | where date in last 30 days | group by kind",
+            "opportunities | where close_date in this fiscal quarter | count",
+            "accounts | where renewal_date < today + 6 months | count",
+        ]),
+        Topic(name: "queries", summary: "let, explain, parameters and _", body: """
+        let NAME = QUERY     names a query; use it as a source (.queries lists them)
+        explain QUERY        shows the plan, a row per stage
+        $name                a parameter (.param set name VALUE, or --param name=VALUE)
+        _                    the last result: _ | where … refines what you just saw
+        """, examples: [
+            "let big = accounts | where arr > 1m",
+            "big | count",
+            "explain accounts | where region = \"EMEA\" | count",
+        ]),
+    ]
+
+    public static func topic(_ name: String) -> Topic? {
+        topics.first { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    public static func render(_ t: Topic) -> String {
+        var out = t.body + "\n"
+        if !t.examples.isEmpty {
+            out += "Examples:\n" + t.examples.map { "  " + $0 + "\n" }.joined()
+        }
+        return out
+    }
+}
+
+import FolioCore

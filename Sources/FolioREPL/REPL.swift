@@ -1,0 +1,172 @@
+import Foundation
+import FolioCore
+import FolioLineEditor
+
+/// Where the REPL writes: results (to the terminal, or the `.output` file) and messages.
+public struct REPLOutput {
+    public var results: (String) -> Void
+    public var messages: (String) -> Void
+    /// The terminal's width, asked before each table (nil when not a terminal).
+    public var width: () -> Int?
+
+    public init(results: @escaping (String) -> Void, messages: @escaping (String) -> Void, width: @escaping () -> Int?) {
+        self.results = results
+        self.messages = messages
+        self.width = width
+    }
+}
+
+/// The settings dot-commands change.
+public struct REPLSettings {
+    public var format: OutputFormat = .table
+    public var color = false
+    public var timer = false
+    /// Longer table results show their first and last rows; 0 shows every row.
+    public var maxRows = 40
+    public var explain = false
+    public var editor: EditingMode = .emacs
+    public init() {}
+}
+
+/// The interactive shell (SPEC §6): reads statements and dot-commands from a line reader,
+/// runs them in a session, and shows the results fitted to the terminal.
+public final class REPL {
+    public internal(set) var session: Session
+    public var settings: REPLSettings
+    let output: REPLOutput
+    let cancellation: Cancellation
+    /// Loads another data directory (`.load`): the store, a load summary, or an error message.
+    let loader: (String) -> Result<(Store, String), LoadFailure>
+    /// The last result, for `.last`.
+    public internal(set) var last: Frame?
+    /// Results go here instead of the terminal after `.output FILE`.
+    var outputFile: (path: String, text: String)?
+    var quitting = false
+
+    public struct LoadFailure: Error {
+        public let message: String
+        public init(_ message: String) { self.message = message }
+    }
+
+    public init(session: Session, settings: REPLSettings, output: REPLOutput, cancellation: Cancellation = .never,
+                loader: @escaping (String) -> Result<(Store, String), LoadFailure> = { _ in .failure(LoadFailure("cannot load data here")) }) {
+        self.session = session
+        self.settings = settings
+        self.output = output
+        self.cancellation = cancellation
+        self.loader = loader
+    }
+
+    public var completer: Completer { Completer(session: session) }
+
+    var primaryPrompt: String { settings.color ? "\u{1}\u{1B}[1;36m\u{2}folio>\u{1}\u{1B}[0m\u{2} " : "folio> " }
+    let continuationPrompt = "   ...> "
+
+    /// Reads and runs until `.quit` or the end of input.
+    public func run(_ reader: LineReader) {
+        reader.setEditingMode(settings.editor)
+        var pending = ""
+        while !quitting {
+            reader.pendingText = pending
+            switch reader.readLine(prompt: pending.isEmpty ? primaryPrompt : continuationPrompt) {
+            case .end:
+                output.messages("\n")
+                return
+            case .interrupted:
+                // Ctrl-C at the prompt drops the line (and a statement being continued).
+                pending = ""
+                output.messages("^C\n")
+            case .line(let line):
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if pending.isEmpty, trimmed.hasPrefix(".") {
+                    reader.addHistory(trimmed)
+                    let editor = settings.editor
+                    dotCommand(trimmed)
+                    if settings.editor != editor { reader.setEditingMode(settings.editor) }
+                    continue
+                }
+                if pending.isEmpty && trimmed.isEmpty { continue }
+                pending += pending.isEmpty ? line : "\n" + line
+                // A blank continuation line runs what there is (and shows its error).
+                if !trimmed.isEmpty, REPL.needsContinuation(pending) { continue }
+                let text = pending
+                pending = ""
+                reader.addHistory(text)
+                execute(text, origin: "query")
+            }
+        }
+    }
+
+    /// True when the text ends mid-statement: the parser's own "unexpected end of input"
+    /// (a trailing `|`, operator or comma, or an open bracket).
+    public static func needsContinuation(_ text: String) -> Bool {
+        let (_, diagnostics) = Parser.parse(text)
+        return diagnostics.contains { $0.message.hasPrefix("unexpected end of input") }
+    }
+
+    /// Runs statements and shows their results; false when one failed.
+    @discardableResult
+    public func execute(_ text: String, origin: String) -> Bool {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var ok = true
+        let explainFirst = settings.explain
+        for outcome in session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst) {
+            switch outcome {
+            case .result(let frame, let ms):
+                last = frame
+                show(frame, milliseconds: ms)
+            case .defined(let name, _):
+                output.messages("defined \(name)\n")
+            case .warning(let message):
+                output.messages(message)
+            case .error(let message):
+                output.messages(message)
+                ok = false
+            case .interrupted:
+                output.messages("interrupted\n")
+                ok = false
+            }
+        }
+        if settings.timer, settings.format != .table || outputFile != nil {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            output.messages("time: \(Renderer.formatMilliseconds(ms)) ms\n")
+        }
+        flushOutputFile()
+        return ok
+    }
+
+    func show(_ frame: Frame, milliseconds: Double?, full: Bool = false) {
+        let toTerminal = outputFile == nil
+        var options = RenderOptions(format: settings.format, color: settings.color && toTerminal)
+        if settings.format == .table && toTerminal && !full {
+            options.maxRows = settings.maxRows > 0 ? settings.maxRows : nil
+            options.width = output.width()
+        }
+        if settings.timer { options.milliseconds = milliseconds }
+        emit(Renderer.render(frame, options))
+    }
+
+    func emit(_ text: String) {
+        if outputFile != nil {
+            outputFile!.text += text
+        } else {
+            output.results(text)
+        }
+    }
+
+    /// `.output FILE`: the file holds everything written since, rewritten atomically after
+    /// each statement so it is never half-written.
+    func flushOutputFile() {
+        guard let file = outputFile else { return }
+        do {
+            try AtomicFile.write(Array(file.text.utf8), to: file.path)
+        } catch {
+            output.messages("error: \(error); results go to the terminal again\n")
+            outputFile = nil
+        }
+    }
+
+    func fail(_ message: String) {
+        output.messages("error: " + message + "\n")
+    }
+}
