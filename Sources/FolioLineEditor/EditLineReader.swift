@@ -20,7 +20,7 @@ public final class EditLineReader: LineReader {
     /// Why the last history save failed, reported once.
     public private(set) var historyError: String?
 
-    /// The prompt may hold colour codes between `\u{1}` … `\u{2}` markers; libedit does not
+    /// The prompt may hold colour codes between two `\u{1}` markers; libedit does not
     /// count what is inside them, so the cursor lands where it should.
     public init(historyFile: HistoryFile?) {
         // Before el_init: without a UTF-8 locale libedit silently drops `Müller`.
@@ -102,9 +102,8 @@ public final class EditLineReader: LineReader {
     /// Completes the word before the cursor: one candidate replaces it; several extend it
     /// to their common prefix, or are listed under the line.
     private func complete() -> UInt8 {
-        guard let completer, let info = el_line(editLine) else { return UInt8(CC_ERROR) }
-        let start = UnsafeRawPointer(info.pointee.buffer)!
-        let cursor = UnsafeRawPointer(info.pointee.cursor)!
+        guard let completer, let info = el_line(editLine),
+              let start = UnsafeRawPointer(info.pointee.buffer), let cursor = UnsafeRawPointer(info.pointee.cursor) else { return UInt8(CC_ERROR) }
         let before = String(decoding: UnsafeRawBufferPointer(start: start, count: cursor - start), as: UTF8.self)
         let context = pendingText.isEmpty ? before : pendingText + "\n" + before
         let completion = completer(context)

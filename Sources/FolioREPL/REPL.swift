@@ -59,7 +59,7 @@ public final class REPL {
 
     public var completer: Completer { Completer(session: session) }
 
-    var primaryPrompt: String { settings.color ? "\u{1}\u{1B}[1;36m\u{2}folio>\u{1}\u{1B}[0m\u{2} " : "folio> " }
+    var primaryPrompt: String { settings.color ? "\u{1}\u{1B}[1;36m\u{1}folio>\u{1}\u{1B}[0m\u{1} " : "folio> " }
     let continuationPrompt = "   ...> "
 
     /// Reads and runs until `.quit` or the end of input.
@@ -147,8 +147,9 @@ public final class REPL {
     }
 
     func emit(_ text: String) {
-        if outputFile != nil {
-            outputFile!.text += text
+        if var file = outputFile {
+            file.text += text
+            outputFile = file
         } else {
             output.results(text)
         }

@@ -1,5 +1,5 @@
 /// Lets the caller stop a running query (the REPL's Ctrl-C). The evaluator polls it every
-/// few thousand rows — in scans, projections, sorts, grouping — so even a scan of
+/// thousand rows — in scans, projections, sorts, grouping — so even a scan of
 /// millions of rows stops within milliseconds, and throws ``Interrupted``.
 public struct Cancellation: Sendable {
     let poll: @Sendable () -> Bool
@@ -10,7 +10,7 @@ public struct Cancellation: Sendable {
     public static let never = Cancellation { false }
 
     /// Rows evaluated between two polls.
-    static let stride = 4096
+    static let stride = 1024
 
     @inline(__always)
     func check() throws(Interrupted) {

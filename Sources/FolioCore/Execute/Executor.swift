@@ -25,7 +25,7 @@ public struct Executor {
             rows = hits
         }
         while let stage = stages.popFirst() {
-            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
+            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let count = rowCount(source)
             switch stage {
             case .filter(let e):
@@ -78,7 +78,7 @@ public struct Executor {
         case .frame(let f):
             result = rows.map { rows in Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } }) } ?? f
         case .table(let t):
-            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today)
+            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let selected = rows ?? Array(0..<Int32(t.rowCount))
             var values: [[Value]] = []
             for c in t.columns { values.append(try cancellation.map(selected, compiler.columnReader(c))) }

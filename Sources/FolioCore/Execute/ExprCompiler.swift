@@ -6,6 +6,9 @@ struct ExprCompiler {
     let source: RowSource
     let fiscalYearStart: Int
     let today: Int32
+    /// Polled before walking a row's collection, so a query nested in collections stops
+    /// quickly when cancelled (what it computes after that is thrown away).
+    var cancellation: Cancellation = .never
 
     typealias Eval = (Int) -> Value
     typealias Predicate = (Int) -> Bool
@@ -128,7 +131,7 @@ struct ExprCompiler {
 
     /// A compiler for expressions about a collection's child rows.
     func childCompiler(_ ref: CollectionRef) -> ExprCompiler {
-        ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today)
+        ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
     }
 
     /// Calls `body` with each child row of a row's collection that passes its filters, in order.
@@ -137,9 +140,10 @@ struct ExprCompiler {
         let filters = ref.filters.map(childCompiler(ref).predicate)
         let map = rowMap(ref.hops)
         let offsets = csr.offsets, rows = csr.rows
+        let poll = cancellation.poll
         return { r, body in
             let p = map.map { $0(r) } ?? r
-            if p < 0 { return }
+            if p < 0 || poll() { return }
             for i in Int(offsets[p])..<Int(offsets[p + 1]) {
                 let c = Int(rows[i])
                 var keep = true

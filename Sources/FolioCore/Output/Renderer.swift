@@ -201,14 +201,14 @@ public enum Renderer {
     }
 
     /// Column widths that fit `limit` terminal columns: the widest columns are narrowed
-    /// first (to no less than 6, or their own width); when even that is too wide, columns
+    /// first (to no less than 10, or their own width); when even that is too wide, columns
     /// from the middle are left out and a `…` column (nil) marks where.
     static func fit(_ natural: [Int], into limit: Int?) -> (columns: [Int?], widths: [Int]) {
         let all = natural.indices.map { Optional($0) }
         guard let limit, !natural.isEmpty else { return (all, natural) }
         func total(_ ws: [Int]) -> Int { ws.reduce(0, +) + 3 * ws.count + 1 }
         if total(natural) <= limit { return (all, natural) }
-        let minimum = 6
+        let minimum = 10
         func floor(_ w: Int) -> Int { min(w, minimum) }
         var columns = all
         func naturalWidths() -> [Int] { columns.map { $0.map { natural[$0] } ?? 1 } }
