@@ -7,6 +7,11 @@
 #include <string.h>
 #include <strings.h>
 #include <histedit.h>
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <limits.h>
 
 /* An editor on the standard streams (Swift 6 may not touch the stdin/stdout globals). */
 static inline EditLine *folio_el_init(const char *program) {
@@ -63,5 +68,63 @@ static inline int folio_history_set_unique(History *h, int unique) {
 static inline int folio_history_enter(History *h, const char *entry) {
     HistEvent event;
     return history(h, &event, H_ENTER, entry);
+}
+
+/* Defined by the CTerminal target (its SIGINT handler sets the flag and makes the wake
+   descriptor readable). */
+int folio_sigint_pending(void);
+void folio_sigint_clear(void);
+int folio_sigint_wake_fd(void);
+
+/* libedit's character reader, replaced so that Ctrl-C is never lost: it waits on the
+   terminal and on the SIGINT wake descriptor together, so a Ctrl-C that lands just after
+   the prompt is drawn, or on another thread, still ends the read (errno EINTR).
+   Decodes UTF-8 (the locale's multibyte encoding) into one wide character. */
+static inline int folio_read_char(EditLine *el, wchar_t *out) {
+    (void)el;
+    char bytes[8]; /* a UTF-8 character is at most 4 bytes (MB_LEN_MAX may be 1 under clang) */
+    size_t count = 0;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    for (;;) {
+        if (folio_sigint_pending()) {
+            errno = EINTR;
+            return -1;
+        }
+        struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = folio_sigint_wake_fd(), .events = POLLIN } };
+        int ready = poll(fds, fds[1].fd >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue; /* the flag says whether it was Ctrl-C */
+            return -1;
+        }
+        if (fds[1].fd >= 0 && (fds[1].revents & POLLIN)) {
+            if (folio_sigint_pending()) continue;
+            folio_sigint_clear(); /* a stale wake-up */
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        char byte;
+        ssize_t n = read(STDIN_FILENO, &byte, 1);
+        if (n == 0) return 0;
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+        bytes[count++] = byte;
+        wchar_t wc;
+        /* mbrtowc keeps the bytes of a partial character in `state`: pass only the new one. */
+        size_t used = mbrtowc(&wc, &byte, 1, &state);
+        if (used == (size_t)-2 && count < sizeof bytes) continue; /* more bytes to come */
+        if (used == (size_t)-1 || used == (size_t)-2) {
+            /* Not valid in this encoding: pass the first byte on as it is. */
+            *out = (wchar_t)(unsigned char)bytes[0];
+            return 1;
+        }
+        *out = used == 0 ? L'\0' : wc;
+        return 1;
+    }
+}
+
+static inline int folio_el_use_interruptible_reader(EditLine *el) {
+    return el_set(el, EL_GETCFN, folio_read_char);
 }
 #endif

@@ -32,6 +32,7 @@ public final class EditLineReader: LineReader {
         folio_history_set_unique(history, 1)
         for entry in historyFile?.entries ?? [] { folio_history_enter(history, entry) }
         folio_el_set_history(editLine, history)
+        folio_el_use_interruptible_reader(editLine)
         folio_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
         folio_el_set_prompt(editLine, { el in
             guard let el, let data = folio_el_client_data(el) else { return nil }

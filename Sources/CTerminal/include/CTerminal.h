@@ -8,6 +8,9 @@ void folio_sigint_install(void);
 /// 1 when Ctrl-C was pressed since the last folio_sigint_clear().
 int folio_sigint_pending(void);
 void folio_sigint_clear(void);
+/// A descriptor that becomes readable when Ctrl-C is pressed (-1 before install), for
+/// waiting on input and Ctrl-C at once whichever thread the signal lands on.
+int folio_sigint_wake_fd(void);
 
 /// The width of the terminal on fd in columns, or 0 when fd is not a terminal.
 /// (ioctl is variadic and cannot be called from Swift.)

@@ -156,7 +156,13 @@ public enum Renderer {
             for (c, s) in row.enumerated() { natural[c] = max(natural[c], ValueFormat.width(s)) }
         }
         // The columns shown (nil: the marker for columns left out) and their widths.
-        let (visible, widths) = fit(natural, into: options.width)
+        var (visible, widths) = fit(natural, into: options.width)
+        let elision = "… \(ValueFormat.group(String(n - (shown.count - 1)))) more rows …"
+        if shown.contains(nil), let lastColumn = widths.indices.last {
+            // The elision line spans the table: widen the last column when the table is narrower.
+            let inner = widths.reduce(0, +) + 3 * widths.count - 1
+            widths[lastColumn] += max(0, ValueFormat.width(elision) + 1 - inner)
+        }
         let numeric = frame.columns.map { isNumeric($0.type) }
         let paint = Paint(enabled: options.color)
         func line(_ l: String, _ m: String, _ r: String) -> String {
@@ -174,10 +180,8 @@ public enum Renderer {
             out += line("├", "┼", "┤")
             for (i, row) in cells.enumerated() {
                 if row.isEmpty {
-                    let hidden = n - (shown.count - 1)
-                    let text = "… \(ValueFormat.group(String(hidden))) more rows …"
                     let inner = widths.reduce(0, +) + 3 * widths.count - 1
-                    out += "│" + paint.dim(pad(" " + text, inner, right: false)) + "│\n"
+                    out += "│" + paint.dim(pad(" " + elision, inner, right: false)) + "│\n"
                     continue
                 }
                 out += "│" + visible.enumerated().map { v, column -> String in
