@@ -78,6 +78,13 @@ class Folio:
         self.line(query)
         return self.prompt(timeout)
 
+    def interrupt_line(self):
+        """Ctrl-C at the prompt: waits for the ^C and the fresh prompt after it (the
+        terminal drops keys typed before the signal lands, so wait before typing more)."""
+        self.child.sendcontrol("c")
+        self.child.expect_exact("^C")
+        self.prompt()
+
     def quit(self):
         self.child.sendcontrol("d")
         self.child.expect(pexpect.EOF, timeout=30)
@@ -157,8 +164,7 @@ def test_tab_completes_entity_field_and_enum_value(f, t):
     folio.expect_on_line('stage = "closed_')
     folio.type("\t")
     folio.expect("closed_won +closed_lost")
-    folio.child.sendcontrol("c")
-    folio.prompt()
+    folio.interrupt_line()
     assert folio.quit() == 0
 
 
@@ -210,15 +216,13 @@ def test_ctrl_c_cancels_a_long_query_and_keeps_the_session(f, t):
 def test_ctrl_c_at_the_prompt_clears_the_line(f, t):
     folio = Folio(f, t.state)
     folio.type("accounts | wh")
-    folio.child.sendcontrol("c")
-    folio.prompt()
+    folio.interrupt_line()
     screen = folio.run("managers | count")
     assert "error" not in screen and "12" in screen, screen
     # Also a statement being continued.
     folio.line("accounts |")
     folio.expect(r"\.\.\.> ")
-    folio.child.sendcontrol("c")
-    folio.prompt()
+    folio.interrupt_line()
     screen = folio.run("managers | count")
     assert "error" not in screen and "12" in screen, screen
     assert folio.quit() == 0
