@@ -132,10 +132,7 @@ extension REPL {
             guard expect(1...1, command) else { return }
             switch loader(REPL.expandHome(args[0])) {
             case .success(let (store, summary)):
-                let next = Session(store: store, today: session.today, fiscalYearStart: session.fiscalYearStart)
-                next.parameters = session.parameters
-                if let asOf = store.asOf { next.today = asOf }
-                session = next
+                session = session.reopened(on: store)
                 last = nil
                 output.messages(summary + "\n")
             case .failure(let failure):

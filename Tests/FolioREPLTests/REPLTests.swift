@@ -189,6 +189,19 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(repl.session.store.tables.count, 5)
     }
 
+    func testLoadKeepsNamedQueriesAndParameters() {
+        let captured = Captured()
+        let session = Session(store: Self.store, today: Day.parse("2026-01-01")!)
+        let repl = REPL(session: session, settings: REPLSettings(),
+                        output: REPLOutput(results: { captured.results += $0 }, messages: { captured.messages += $0 }, width: { nil }),
+                        loader: { _ in .success((Self.store, "loaded")) })
+        repl.run(ScriptedLineReader(lines: ["let big = accounts | where arr > 1m", ".param set n 3", ".load somewhere", "big | limit $n | count", ".today"]))
+        XCTAssertTrue(captured.messages.contains("loaded"), captured.messages)
+        XCTAssertFalse(captured.messages.contains("error"), captured.messages)
+        XCTAssertTrue(captured.results.contains("│     3 │"), captured.results)
+        XCTAssertTrue(captured.results.hasSuffix("2026-06-15\n"), "today is the new data's as_of")
+    }
+
     func testQuitStopsReading() {
         let (_, reader, _) = run([".quit", "managers | count"])
         XCTAssertEqual(reader.prompts.count, 1)

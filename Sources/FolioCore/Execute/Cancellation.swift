@@ -39,6 +39,20 @@ public struct Cancellation: Sendable {
         return out
     }
 
+    /// Sorts in place, polling every 65,536 comparisons.
+    func sort<T>(_ items: inout [T], by areInOrder: (T, T) -> Bool) throws(Interrupted) {
+        var comparisons = 0
+        do {
+            try items.sort { a, b in
+                comparisons += 1
+                if comparisons & 0xFFFF == 0 { try check() }
+                return areInOrder(a, b)
+            }
+        } catch {
+            throw Interrupted()
+        }
+    }
+
     /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling.
     func filter(_ rows: [Int32]?, count: Int, _ keep: (Int) -> Bool) throws(Interrupted) -> [Int32] {
         var out: [Int32] = []

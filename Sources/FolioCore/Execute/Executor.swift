@@ -164,21 +164,27 @@ struct Sorter {
     }
 
     func extract(_ rows: [Int32]) throws(Interrupted) -> [KeyValues] {
-        try cancellation.check()
-        return keys.map { key in
-            if case .field(let hops, let table, let field) = key.expr.kind, hops.isEmpty, field >= 0 {
-                switch compiler.store.tables[table].columns[field] {
-                case .int(let a), .money(let a): return .integers(rows.map { a[Int($0)] }, null: Column.nullInt)
-                case .date(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: Int64(Day.null))
-                case .enumeration(let e): return .integers(rows.map { Int64(e.codes[Int($0)]) }, null: -1)
-                case .bool(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: -1)
-                case .string(let column): return .strings(column, rows: rows)
-                default: break
-                }
-            }
-            let f = compiler.value(key.expr)
-            return .values(rows.map { f(Int($0)) })
+        var extracted: [KeyValues] = []
+        for key in keys {
+            try cancellation.check()
+            extracted.append(try extract(key, rows))
         }
+        return extracted
+    }
+
+    /// One key's values for the rows: stored columns read directly, anything else evaluated.
+    func extract(_ key: CheckedSortKey, _ rows: [Int32]) throws(Interrupted) -> KeyValues {
+        if case .field(let hops, let table, let field) = key.expr.kind, hops.isEmpty, field >= 0 {
+            switch compiler.store.tables[table].columns[field] {
+            case .int(let a), .money(let a): return .integers(rows.map { a[Int($0)] }, null: Column.nullInt)
+            case .date(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: Int64(Day.null))
+            case .enumeration(let e): return .integers(rows.map { Int64(e.codes[Int($0)]) }, null: -1)
+            case .bool(let a): return .integers(rows.map { Int64(a[Int($0)]) }, null: -1)
+            case .string(let column): return .strings(column, rows: rows)
+            default: break
+            }
+        }
+        return .values(try cancellation.map(rows, compiler.value(key.expr)))
     }
 
     /// Compares positions `i` and `j` of the extracted keys: negative when `i` goes first.
@@ -222,14 +228,7 @@ struct Sorter {
     func sorted(_ rows: [Int32]) throws(Interrupted) -> [Int32] {
         let k = try extract(rows)
         var order = Array(0..<rows.count)
-        var comparisons = 0
-        do {
-            try order.sort { a, b throws(Interrupted) in
-                comparisons += 1
-                if comparisons & 0xFFFF == 0 { try cancellation.check() }
-                return compare(k, a, b) < 0
-            }
-        } catch let e as Interrupted { throw e } catch { throw Interrupted() }
+        try cancellation.sort(&order) { compare(k, $0, $1) < 0 }
         return order.map { rows[$0] }
     }
 

@@ -66,7 +66,8 @@ struct Grouper {
             }
         }
         // Groups in key order.
-        let order = Array(0..<groupKeys.count).sorted { x, y in
+        var order = Array(0..<groupKeys.count)
+        try cancellation.sort(&order) { x, y in
             for k in keys.indices {
                 let a = groupKeys[x][k], b = groupKeys[y][k]
                 if a.isNull != b.isNull { return b.isNull }

@@ -23,6 +23,17 @@ public final class Session {
         self.fiscalYearStart = fiscalYearStart ?? store.fiscalYearStart
     }
 
+    /// A session on another store with this one's parameters and named queries (the REPL's
+    /// `.load`); `today` becomes the new data's `as_of` when it has one. Named queries are
+    /// checked again when they are used.
+    public func reopened(on store: Store) -> Session {
+        let next = Session(store: store, today: store.asOf ?? today)
+        next.parameters = parameters
+        next.namedQueries = namedQueries.filter { $0.key != Session.lastResultName }
+        next.namedQueryText = namedQueryText
+        return next
+    }
+
     public enum Outcome {
         case result(Frame, milliseconds: Double)
         case defined(String, milliseconds: Double)
