@@ -115,8 +115,8 @@ public final class REPL {
             case .result(let frame, let ms):
                 last = frame
                 show(frame, milliseconds: ms)
-            case .defined(let name, _):
-                output.messages("defined \(name)\n")
+            case .defined(let name, let ms):
+                output.messages("defined \(name)" + (settings.timer ? " (\(Renderer.formatMilliseconds(ms)) ms)" : "") + "\n")
             case .warning(let message):
                 output.messages(message)
             case .error(let message):
@@ -138,20 +138,37 @@ public final class REPL {
     func show(_ frame: Frame, milliseconds: Double?, full: Bool = false) {
         let toTerminal = outputFile == nil
         var options = RenderOptions(format: settings.format, color: settings.color && toTerminal)
+        options.cancellation = cancellation
         if settings.format == .table && toTerminal && !full {
             options.maxRows = settings.maxRows > 0 ? settings.maxRows : nil
             options.width = output.width()
         }
         if settings.timer { options.milliseconds = milliseconds }
-        emit(Renderer.render(frame, options))
+        let text = Renderer.render(frame, options)
+        if cancellation.isCancelled {
+            output.messages("interrupted\n")
+            return
+        }
+        emit(text)
     }
 
+    /// Writes results, in pieces so that Ctrl-C stops a long listing.
     func emit(_ text: String) {
         if var file = outputFile {
             file.text += text
             outputFile = file
-        } else {
-            output.results(text)
+            return
+        }
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            if cancellation.isCancelled {
+                output.messages("\ninterrupted\n")
+                return
+            }
+            var end = rest.utf8.index(rest.startIndex, offsetBy: min(65_536, rest.utf8.count))
+            while end < rest.endIndex, rest.utf8[end] & 0xC0 == 0x80 { end = rest.utf8.index(after: end) }
+            output.results(String(rest[..<end]))
+            rest = rest[end...]
         }
     }
 

@@ -25,11 +25,26 @@ struct Exit: Error {
     var status: ExitStatus
 }
 
-func writeStdout(_ s: String) {
-    FileHandle.standardOutput.write(Data(s.utf8))
-}
+func writeStdout(_ s: String) { writeAll(STDOUT_FILENO, s) }
 
-func writeStderr(_ s: String) {
-    FileHandle.standardError.write(Data(s.utf8))
+func writeStderr(_ s: String) { writeAll(STDERR_FILENO, s) }
+
+/// Writes every byte, resuming after a signal (Ctrl-C has no SA_RESTART, so a write to the
+/// terminal may stop early); gives up quietly when the reader has gone (a closed pipe).
+func writeAll(_ fd: Int32, _ s: String) {
+    var s = s
+    s.withUTF8 { bytes in
+        guard var base = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = write(fd, base, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            base += n
+            left -= n
+        }
+    }
 }
 

@@ -78,6 +78,15 @@ final class CompletionTests: XCTestCase {
         }
     }
 
+    func testLastResultIsASourceOnceThereIsOne() {
+        let (store, _) = try! Loader.load(.memory(PortfolioGenerator.demo.generateInMemory()), lenient: false)
+        let session = Session(store: store, today: 0)
+        XCTAssertFalse(Completer(session: session).complete("").candidates.contains("_"))
+        _ = session.run("managers | select name, region")
+        XCTAssertTrue(Completer(session: session).complete("").candidates.contains("_"))
+        XCTAssertEqual(Completer(session: session).complete("_ | where re").candidates, ["region"])
+    }
+
     func testStringCompletionClosesTheQuote() {
         let c = complete("opportunities | where type = 'ups")
         XCTAssertEqual(c.candidates, ["upsell"])

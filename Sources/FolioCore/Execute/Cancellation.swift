@@ -6,6 +6,9 @@ public struct Cancellation: Sendable {
 
     public init(_ poll: @escaping @Sendable () -> Bool) { self.poll = poll }
 
+    /// True once the caller asked to stop.
+    public var isCancelled: Bool { poll() }
+
     /// A query nobody can stop (batch runs).
     public static let never = Cancellation { false }
 

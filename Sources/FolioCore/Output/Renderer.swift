@@ -13,6 +13,9 @@ public struct RenderOptions: Sendable {
     /// Fit tables into this many terminal columns: long cells are cut with `…`, and when
     /// that is not enough, middle columns give way to a `…` column. Nil: no limit.
     public var width: Int?
+    /// Polled every thousand rows: a cancelled render stops early, and the caller, which
+    /// knows it cancelled, shows `interrupted` instead of the partial text.
+    public var cancellation: Cancellation = .never
 
     public init(format: OutputFormat, color: Bool = false, maxRows: Int? = nil, milliseconds: Double? = nil, width: Int? = nil) {
         self.format = format
@@ -27,11 +30,11 @@ public struct RenderOptions: Sendable {
 public enum Renderer {
     public static func render(_ frame: Frame, _ options: RenderOptions) -> String {
         switch options.format {
-        case .csv: return delimited(frame, separator: ",")
-        case .tsv: return delimited(frame, separator: "\t")
-        case .json: return json(frame, lines: false)
-        case .jsonl: return json(frame, lines: true)
-        case .markdown: return markdown(frame)
+        case .csv: return delimited(frame, separator: ",", options.cancellation)
+        case .tsv: return delimited(frame, separator: "\t", options.cancellation)
+        case .json: return json(frame, lines: false, options.cancellation)
+        case .jsonl: return json(frame, lines: true, options.cancellation)
+        case .markdown: return markdown(frame, options.cancellation)
         case .table: return frame.chart.map { chart($0, options) } ?? table(frame, options)
         }
     }
@@ -45,7 +48,7 @@ public enum Renderer {
 
     // MARK: - CSV and TSV
 
-    static func delimited(_ frame: Frame, separator: Character) -> String {
+    static func delimited(_ frame: Frame, separator: Character, _ cancellation: Cancellation = .never) -> String {
         var out = ""
         func cell(_ s: String) -> String {
             if separator == "\t" {
@@ -59,6 +62,7 @@ public enum Renderer {
         }
         out += frame.columns.map { cell($0.name) }.joined(separator: String(separator)) + "\n"
         for r in 0..<frame.rowCount {
+            if r % Cancellation.stride == 0, cancellation.poll() { break }
             out += frame.values.indices.map { cell(ValueFormat.plain(frame[r, $0])) }.joined(separator: String(separator)) + "\n"
         }
         return out
@@ -66,11 +70,12 @@ public enum Renderer {
 
     // MARK: - JSON
 
-    static func json(_ frame: Frame, lines: Bool) -> String {
+    static func json(_ frame: Frame, lines: Bool, _ cancellation: Cancellation = .never) -> String {
         let keys = frame.columns.map { jsonString($0.name) }
         var rows: [String] = []
         rows.reserveCapacity(frame.rowCount)
         for r in 0..<frame.rowCount {
+            if r % Cancellation.stride == 0, cancellation.poll() { break }
             var parts: [String] = []
             for c in frame.values.indices { parts.append(keys[c] + ":" + jsonValue(frame[r, c])) }
             rows.append("{" + parts.joined(separator: ",") + "}")
@@ -114,7 +119,7 @@ public enum Renderer {
 
     // MARK: - Markdown
 
-    static func markdown(_ frame: Frame) -> String {
+    static func markdown(_ frame: Frame, _ cancellation: Cancellation = .never) -> String {
         func cell(_ s: String) -> String {
             s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
         }
@@ -122,6 +127,7 @@ public enum Renderer {
         var out = "| " + frame.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
         out += "|" + frame.columns.map { isNumeric($0.type) ? " ---: |" : " --- |" }.joined() + "\n"
         for r in 0..<frame.rowCount {
+            if r % Cancellation.stride == 0, cancellation.poll() { break }
             out += "| " + frame.values.indices.map { c -> String in
                 let v = frame[r, c]
                 return v.isNull ? "" : cell(ValueFormat.human(v, grouped: grouped[c]))
