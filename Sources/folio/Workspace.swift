@@ -30,7 +30,8 @@ final class Workspace {
         }
         if report.skipped.total > 0 { writeStderr("warning: " + report.skipped.summary + "\n") }
         if options.timer {
-            writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms\n")
+            let phases = report.phases.map { "\($0.name) \(Renderer.formatMilliseconds($0.milliseconds))" }.joined(separator: ", ")
+            writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (\(phases) ms; parse and ids are summed over entities loading side by side)\n")
         }
         let today = options.today.flatMap(Day.parse) ?? store.asOf ?? Workspace.clockToday()
         session = Session(store: store, today: today, fiscalYearStart: options.fiscalYearStart)

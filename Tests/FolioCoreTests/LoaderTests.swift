@@ -222,6 +222,38 @@ import Testing
         #expect(report.skipped.summary.contains("; set 1 dangling key to null (first: accounts.csv:4:"))
     }
 
+    @Test func aSkippedRowLeavesNothingBehind() throws {
+        // Row A2 brings a new picklist value and a list, then fails on a later column: the
+        // row is taken back whole, its custom region and list items with it.
+        let header = "id,name,region,products,owner_id,arr"
+        let csv = "A1,Acme,EMEA,Analytics,M1,10\nA2,Bad,Mars,Analytics;Mobile,M1,x\nA3,Ok,emea,,M1,20\n"
+        let (store, report) = try load(accounts(csv, header: header), lenient: true)
+        let t = try #require(store.table("accounts"))
+        #expect(t.rowCount == 2)
+        #expect(report.skipped.counts == ["bad number": 1])
+        guard case .enumeration(let region) = try #require(t.column("region")) else { return }
+        #expect(!region.domain.labels.contains("Mars"))
+        #expect(region.codes == [1, 1])
+        guard case .list(let products) = try #require(t.column("products")) else { return }
+        #expect(products.offsets == [0, 1, 1])
+        guard case .money(let arr) = try #require(t.column("arr")) else { return }
+        #expect(arr == [1000, 2000])
+        // The same in JSON lines.
+        let jsonl = """
+        {"id": "A1", "region": "EMEA", "arr": 10}
+        {"region": "Mars", "id": "A2", "products": ["Mobile"], "arr": "x"}
+        {"id": "A3", "products": ["Analytics"], "region": "emea", "arr": 20}
+        """
+        let (store2, report2) = try load(["accounts.jsonl": jsonl], lenient: true)
+        let t2 = try #require(store2.table("accounts"))
+        #expect(t2.rowCount == 2)
+        #expect(report2.skipped.counts == ["bad number": 1])
+        guard case .enumeration(let region2) = try #require(t2.column("region")) else { return }
+        #expect(!region2.domain.labels.contains("Mars"))
+        guard case .list(let products2) = try #require(t2.column("products")) else { return }
+        #expect(products2.offsets == [0, 0, 1])
+    }
+
     @Test func directoryErrors() {
         do {
             _ = try Loader.load(.directory("/nonexistent/folio"))

@@ -1,6 +1,6 @@
-/// Builds one typed column, a row at a time: `stage` converts a cell and remembers it (or
-/// says what is wrong with it), `commit` appends what was staged. Staging every cell of a
-/// row before committing any lets a lenient load skip a bad row without undoing anything.
+/// Builds one typed column, a row at a time: `append` converts a cell and adds it (or says
+/// what is wrong with it and adds nothing). A lenient load that finds a bad cell later in
+/// the row takes the row back with `truncate(to:)`.
 final class ColumnBuilder {
     let field: FieldDef
     /// `field.type`, kept apart so the per-cell switch reads one byte.
@@ -19,12 +19,9 @@ final class ColumnBuilder {
     /// Spellings already seen in the data, exactly as written, with their codes.
     private var spellings: [([UInt8], Int32)] = []
     private var normalizedLabels: [[UInt8]]
-
-    private var stagedInt: Int64 = 0
-    private var stagedDouble: Double = 0
-    private var stagedBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-    private var stagedItems: [UnsafeBufferPointer<UInt8>] = []
-    private var stagedNewLabel = false
+    /// The row that added the newest custom picklist value (taken back with that row).
+    private var newLabelRow = -1
+    private var items: [UnsafeBufferPointer<UInt8>] = []
 
     init(field: FieldDef, entity: String) {
         self.field = field
@@ -38,126 +35,127 @@ final class ColumnBuilder {
 
     func reserve(_ n: Int, bytes: Int) {
         reserve(n)
-        if field.type == .string { strings.bytes.reserveCapacity(bytes) }
+        if field.type == .string {
+            strings.bytes.reserveCapacity(bytes)
+            adviseHugePages(&strings.bytes)
+        }
     }
 
     func reserve(_ n: Int) {
         switch type {
-        case .int, .money: ints.reserveCapacity(n)
-        case .decimal: doubles.reserveCapacity(n)
-        case .date: days.reserveCapacity(n)
-        case .bool: bools.reserveCapacity(n)
-        case .enumeration: codes.reserveCapacity(n)
-        case .string: strings.offsets.reserveCapacity(n + 1)
-        case .stringList: list.offsets.reserveCapacity(n + 1)
+        case .int, .money: ints.reserveCapacity(n); adviseHugePages(&ints)
+        case .decimal: doubles.reserveCapacity(n); adviseHugePages(&doubles)
+        case .date: days.reserveCapacity(n); adviseHugePages(&days)
+        case .bool: bools.reserveCapacity(n); adviseHugePages(&bools)
+        case .enumeration: codes.reserveCapacity(n); adviseHugePages(&codes)
+        case .string: strings.offsets.reserveCapacity(n + 1); adviseHugePages(&strings.offsets)
+        case .stringList: list.offsets.reserveCapacity(n + 1); adviseHugePages(&list.offsets)
         }
     }
 
-    /// Converts `cell`; returns a description of the problem when it does not fit the type.
-    func stage(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+    /// Converts `raw` and adds it as the next row; returns what is wrong with it (adding
+    /// nothing) when it does not fit the type. An empty cell is null.
+    func append(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
         let cell = type == .string ? raw : CellParse.trimmed(raw)
         if cell.isEmpty {
-            stageNull()
+            appendNull()
             return nil
         }
         switch type {
         case .string:
-            stagedBytes = cell
+            strings.append(cell)
         case .int:
             guard let v = CellParse.int(cell) else { return "expected a whole number for '\(field.name)', found \(CellParse.quote(cell))" }
-            stagedInt = v
+            ints.append(v)
         case .money:
             guard let v = CellParse.money(cell) else { return "expected an amount of money for '\(field.name)', found \(CellParse.quote(cell))" }
-            stagedInt = v
+            ints.append(v)
         case .decimal:
             guard let v = CellParse.decimal(cell) else { return "expected a number for '\(field.name)', found \(CellParse.quote(cell))" }
-            stagedDouble = v
+            doubles.append(v)
         case .date:
             guard let v = CellParse.date(cell) else { return "expected a date (YYYY-MM-DD) for '\(field.name)', found \(CellParse.quote(cell))" }
-            stagedInt = Int64(v)
+            days.append(v)
         case .bool:
             guard let v = CellParse.bool(cell) else { return "expected true/false/yes/no/1/0 for '\(field.name)', found \(CellParse.quote(cell))" }
-            stagedInt = v ? 1 : 0
+            bools.append(v ? 1 : 0)
         case .enumeration:
-            stageEnum(cell)
+            codes.append(code(cell))
         case .stringList:
-            stagedItems.removeAll(keepingCapacity: true)
+            items.removeAll(keepingCapacity: true)
             var start = 0
             for i in 0...cell.count where i == cell.count || cell[i] == 59 {
                 let item = CellParse.trimmed(UnsafeBufferPointer(rebasing: cell[start..<i]))
-                if !item.isEmpty { stagedItems.append(item) }
+                if !item.isEmpty { items.append(item) }
                 start = i + 1
             }
+            appendItems(items)
         }
         return nil
     }
 
-    /// Stages a list given as separate items (a JSON array).
-    func stageItems(_ items: [UnsafeBufferPointer<UInt8>]) {
-        stagedItems.removeAll(keepingCapacity: true)
-        for item in items {
+    /// Adds a list given as separate items (a JSON array).
+    func appendItems(_ given: [UnsafeBufferPointer<UInt8>]) {
+        for item in given {
             let t = CellParse.trimmed(item)
-            if !t.isEmpty { stagedItems.append(t) }
+            if !t.isEmpty { list.items.append(listCode(t)) }
         }
+        list.offsets.append(Int32(list.items.count))
     }
 
-    /// The staged bytes of a string column (the id, for duplicate checks).
-    var stagedID: UnsafeBufferPointer<UInt8> { stagedBytes }
-
-    func stageNull() {
-        stagedBytes = UnsafeBufferPointer(start: nil, count: 0)
-        stagedItems.removeAll(keepingCapacity: true)
-        stagedNewLabel = false
+    func appendNull() {
         switch type {
-        case .int, .money: stagedInt = Column.nullInt
-        case .date: stagedInt = Int64(Day.null)
-        case .decimal: stagedDouble = .nan
-        case .bool, .enumeration: stagedInt = -1
-        case .string, .stringList: break
+        case .int, .money: ints.append(Column.nullInt)
+        case .date: days.append(Day.null)
+        case .decimal: doubles.append(.nan)
+        case .bool: bools.append(-1)
+        case .enumeration: codes.append(-1)
+        case .string: strings.appendNull()
+        case .stringList: list.offsets.append(Int32(list.items.count))
         }
     }
 
-    private func stageEnum(_ cell: UnsafeBufferPointer<UInt8>) {
-        stagedNewLabel = false
-        for (spelling, code) in spellings where spelling.count == cell.count {
-            if spelling.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) {
-                stagedInt = Int64(code)
-                return
+    /// Takes back the rows from `n` on (a row a lenient load skips after all).
+    func truncate(to n: Int) {
+        guard count > n else { return }
+        switch type {
+        case .string: while strings.count > n { strings.removeLast() }
+        case .int, .money: ints.removeLast(ints.count - n)
+        case .decimal: doubles.removeLast(doubles.count - n)
+        case .date: days.removeLast(days.count - n)
+        case .bool: bools.removeLast(bools.count - n)
+        case .enumeration:
+            codes.removeLast(codes.count - n)
+            if newLabelRow >= n {
+                // The custom picklist value came with the rows taken back.
+                domain.labels.removeLast()
+                normalizedLabels.removeLast()
+                spellings.removeAll { $0.1 == Int32(domain.labels.count) }
+                newLabelRow = -1
             }
+        case .stringList:
+            list.offsets.removeLast(list.offsets.count - 1 - n)
+            list.items.removeLast(list.items.count - Int(list.offsets[n]))
+        }
+    }
+
+    /// The code of a picklist cell: a spelling seen before, a declared value in any case and
+    /// spacing, or a new (custom) value, kept and sorted after the declared ones.
+    private func code(_ cell: UnsafeBufferPointer<UInt8>) -> Int32 {
+        for (spelling, code) in spellings where spelling.count == cell.count {
+            if spelling.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) { return code }
         }
         let normalized = cell.map(EnumDomain.normalizeByte)
         if let i = normalizedLabels.firstIndex(of: normalized) {
             spellings.append((Array(cell), Int32(i)))
-            stagedInt = Int64(i)
-            return
+            return Int32(i)
         }
-        stagedNewLabel = true
-        stagedBytes = cell
-    }
-
-    func commit() {
-        switch type {
-        case .string: strings.append(stagedBytes)
-        case .int, .money: ints.append(stagedInt)
-        case .decimal: doubles.append(stagedDouble)
-        case .date: days.append(Int32(truncatingIfNeeded: stagedInt))
-        case .bool: bools.append(Int8(truncatingIfNeeded: stagedInt))
-        case .enumeration:
-            if stagedNewLabel {
-                // A custom picklist value: kept, sorted after the declared ones in order of first appearance.
-                let code = Int32(domain.labels.count)
-                domain.labels.append(String(decoding: stagedBytes, as: UTF8.self))
-                normalizedLabels.append(stagedBytes.map(EnumDomain.normalizeByte))
-                spellings.append((Array(stagedBytes), code))
-                codes.append(code)
-                stagedNewLabel = false
-            } else {
-                codes.append(Int32(truncatingIfNeeded: stagedInt))
-            }
-        case .stringList:
-            for item in stagedItems { list.items.append(listCode(item)) }
-            list.offsets.append(Int32(list.items.count))
-        }
+        let code = Int32(domain.labels.count)
+        domain.labels.append(String(decoding: cell, as: UTF8.self))
+        normalizedLabels.append(normalized)
+        spellings.append((Array(cell), code))
+        newLabelRow = codes.count
+        return code
     }
 
     private var listSpellings: [[UInt8]: Int32] = [:]

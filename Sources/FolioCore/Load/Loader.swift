@@ -83,16 +83,21 @@ public struct LoadReport: Sendable {
     public var rows: [(entity: String, count: Int)] = []
     public var milliseconds: Double = 0
     public var skipped = SkipReport()
+    /// Where the time went: parsing files into columns and indexing ids (each summed over
+    /// the entities, which load side by side), resolving keys, building collections.
+    public var phases: [(name: String, milliseconds: Double)] = []
     public var totalRows: Int { rows.reduce(0) { $0 + $1.count } }
 }
 
 /// Reads data files into a ``Store`` (SPEC §3): CSV or JSONL per entity, header matching,
 /// typed conversion, custom fields, id indexes and resolved relationships.
 public enum Loader {
-    /// Loads every entity of `source`. `chunkBytes` is how much of a CSV file one task parses
-    /// (48 MiB measured best on 2 cores at 1M accounts: 4 MiB took 15.6 s and 5.8 GB, 48 MiB 13.8 s and 4.3 GB)
-    /// (tests make it tiny to exercise the chunk seams).
-    public static func load(_ source: DataSource, schema: Schema = .standard, lenient: Bool = false, chunkBytes: Int = 48 << 20) throws(LoadError) -> (Store, LoadReport) {
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Loads every entity of `source`. `chunkBytes` is how much of a CSV file one task parses:
+    /// by default the file split once per core, 48 MiB at least (tests make it tiny to
+    /// exercise the chunk seams).
+    public static func load(_ source: DataSource, schema: Schema = .standard, lenient: Bool = false, chunkBytes: Int? = nil) throws(LoadError) -> (Store, LoadReport) {
         let started = DispatchTime.now().uptimeNanoseconds
         var config = DataConfig()
         if source.exists("folio.json") {
@@ -142,7 +147,12 @@ public enum Loader {
 
         var report = LoadReport()
         for p in parsed { report.skipped.merge(p.skipped) }
+        report.phases.append(("parse", parsed.reduce(0) { $0 + $1.parseMilliseconds }))
+        report.phases.append(("ids", parsed.reduce(0) { $0 + $1.indexMilliseconds }))
+        var phaseStart = DispatchTime.now().uptimeNanoseconds
         try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
+        report.phases.append(("relationships", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
+        phaseStart = DispatchTime.now().uptimeNanoseconds
 
         // Build the tables with their to-many relationships, one task per relationship.
         var inverses: [(parent: Int, name: String, links: [Int32])] = []
@@ -161,6 +171,7 @@ public enum Loader {
             csrs.set(k, CSR(links: inv.links, parentCount: parentCounts[inv.parent]))
         }
         let built = csrs.takeAll()
+        report.phases.append(("collections", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
         var tables: [EntityTable] = []
         for (pi, p) in parsed.enumerated() {
             var collections: [String: CSR] = [:]
@@ -185,14 +196,19 @@ public enum Loader {
         var lines: [Int32]
         var links: [Int: [Int32]] = [:]
         var skipped: SkipReport
+        /// Time spent reading the file into columns, and indexing its ids.
+        var parseMilliseconds: Double = 0
+        var indexMilliseconds: Double = 0
     }
 
-    static func parseEntity(_ declared: EntityDef, file: String?, jsonl: Bool, source: DataSource, lenient: Bool, chunkBytes: Int) throws(LoadError) -> ParsedEntity {
+    static func parseEntity(_ declared: EntityDef, file: String?, jsonl: Bool, source: DataSource, lenient: Bool, chunkBytes: Int?) throws(LoadError) -> ParsedEntity {
         guard let file else {
             let builders = declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) }
             return ParsedEntity(def: declared, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0, idIndex: ByteHashIndex(), lines: [], skipped: SkipReport())
         }
         let path = source.path(file)
+        let started = DispatchTime.now().uptimeNanoseconds
+        var indexed: UInt64 = 0
         let bytes = try source.map(file)
         var rows = try bytes.withUnsafeBufferPointer { (buf) throws(LoadError) -> ParsedRows in
             if let bad = firstInvalidUTF8(buf) {
@@ -202,9 +218,11 @@ public enum Loader {
             var rows = jsonl
                 ? try parseJSONLines(declared, buf, path: path, lenient: lenient)
                 : try parseCSV(declared, buf, path: path, lenient: lenient, chunkBytes: chunkBytes)
+            indexed = DispatchTime.now().uptimeNanoseconds
             try indexIDs(&rows, buf, path: path, jsonl: jsonl, lenient: lenient)
             return rows
         }
+        let finished = DispatchTime.now().uptimeNanoseconds
         // Custom fields: infer their types now that every value is known.
         var columns: [Column] = []
         for (i, b) in rows.builders.enumerated() {
@@ -217,7 +235,8 @@ public enum Loader {
             }
         }
         return ParsedEntity(def: rows.def, file: file, jsonl: jsonl, columns: columns, rowCount: rows.lines.count, idIndex: rows.idIndex,
-                            lines: rows.lines, skipped: rows.skipped)
+                            lines: rows.lines, skipped: rows.skipped,
+                            parseMilliseconds: Double(indexed - started) / 1e6, indexMilliseconds: Double(finished - indexed) / 1e6)
     }
 
     /// Rows read from one file, before ids are indexed and custom fields typed.
@@ -273,7 +292,10 @@ public enum Loader {
                 continue
             }
             if !more { break }
-            for b in rows.builders { b.stageNull() }
+            // The line's cell for each column (keys come in any order); then each column
+            // takes its cell, or null.
+            var cells = [UnsafeBufferPointer<UInt8>?](repeating: nil, count: rows.builders.count)
+            var lists = [[UnsafeBufferPointer<UInt8>]?](repeating: nil, count: rows.builders.count)
             var problem: LoadError?
             for k in 0..<reader.keys.count {
                 let name = normalizeHeader(String(decoding: reader.keys[k], as: UTF8.self))
@@ -281,11 +303,10 @@ public enum Loader {
                 if index == nil {
                     // A custom field first seen on this line: earlier rows are null.
                     let custom = ColumnBuilder(field: FieldDef(String(decoding: reader.keys[k], as: UTF8.self), .string, isCustom: true), entity: declared.name)
-                    for _ in 0..<rows.lines.count {
-                        custom.stageNull()
-                        custom.commit()
-                    }
+                    for _ in 0..<rows.lines.count { custom.appendNull() }
                     rows.builders.append(custom)
+                    cells.append(nil)
+                    lists.append(nil)
                     rows.def.fields.append(custom.field)
                     index = rows.builders.count - 1
                     byKey[name] = index
@@ -294,23 +315,38 @@ public enum Loader {
                 let b = rows.builders[bi]
                 if reader.isArray[k] {
                     if b.field.type == .stringList {
-                        b.stageItems(reader.items[k])
+                        lists[bi] = reader.items[k]
                     } else if problem == nil {
                         problem = LoadError(file: path, line: reader.line, column: 1, kind: "wrong type", message: "'\(b.field.name)' is \(b.field.type), not a list")
                     }
-                } else if let message = b.stage(reader.values[k]), problem == nil {
-                    problem = LoadError(file: path, line: reader.line, column: 1, kind: kindOf(b.field.type), message: message)
+                } else {
+                    cells[bi] = reader.values[k]
+                    lists[bi] = nil
                 }
             }
-            if problem == nil, rows.builders[0].stagedID.isEmpty {
+            if problem == nil, cells[0]?.isEmpty ?? true {
                 problem = LoadError(file: path, line: reader.line, column: 1, kind: "missing id", message: "the row has no id")
+            }
+            if problem == nil {
+                for (bi, b) in rows.builders.enumerated() {
+                    if let items = lists[bi] {
+                        b.appendItems(items)
+                    } else if let cell = cells[bi] {
+                        if let message = b.append(cell) {
+                            problem = LoadError(file: path, line: reader.line, column: 1, kind: kindOf(b.field.type), message: message)
+                            for b in rows.builders { b.truncate(to: rows.lines.count) }
+                            break
+                        }
+                    } else {
+                        b.appendNull()
+                    }
+                }
             }
             if let problem {
                 guard lenient else { throw problem }
                 rows.skipped.add(problem)
                 continue
             }
-            for b in rows.builders { b.commit() }
             rows.lines.append(Int32(clamping: reader.line))
         }
         return rows
@@ -319,7 +355,7 @@ public enum Loader {
     // MARK: - CSV
 
     /// Parses a CSV file: the header first, then the records in chunks on all cores.
-    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int) throws(LoadError) -> ParsedRows {
+    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int?) throws(LoadError) -> ParsedRows {
         var def = declared
         var reader = CSVReader(bytes: buf)
         let hasHeader: Bool
@@ -356,7 +392,10 @@ public enum Loader {
 
         // Split the records into chunks at line breaks; a chunk that turns out to start inside
         // a quoted field is parsed again from where the one before it really ended.
-        let chunkSize = max(1, chunkBytes)
+        // A chunk per core, of 48 MiB at least: every chunk after the first is copied once
+        // more when the chunks join, and on this machine first-touching memory is a quarter
+        // of a load, so fewer, larger chunks load faster than many small ones.
+        let chunkSize = max(1, chunkBytes ?? max(48 << 20, (buf.count + cores - 1) / cores))
         var starts = [dataStart]
         var p = dataStart + chunkSize
         while p < buf.count {
@@ -368,8 +407,11 @@ public enum Loader {
         let slots = ResultSlots<CSVChunk>(count: starts.count)
         let shared = SharedBytes(buf)
         let chunkStarts = starts
+        let fileRecordBytes = buf.count - dataStart
         DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { i in
-            slots.set(i, parseCSVChunk(shared.bytes, from: chunkStarts[i], to: ends[i], layout))
+            // The first chunk's columns become the file's: they reserve room for all of it
+            // (pages never written cost nothing), so later chunks append without moving them.
+            slots.set(i, parseCSVChunk(shared.bytes, from: chunkStarts[i], to: ends[i], layout, reserving: i == 0 ? fileRecordBytes : nil))
         }
         var chunks: [CSVChunk] = []
         var expected = dataStart
@@ -377,14 +419,14 @@ public enum Loader {
             guard var chunk = slot else { preconditionFailure("a CSV chunk produced no result") }
             if chunk.start != expected {
                 if expected >= ends[i] { continue }  // the previous chunk's last record covered this one
-                chunk = parseCSVChunk(buf, from: expected, to: ends[i], layout)
+                chunk = parseCSVChunk(buf, from: expected, to: ends[i], layout, reserving: nil)
             }
             expected = chunk.stop
             chunks.append(chunk)
         }
         // Lines are counted per chunk; make them absolute.
-        var rows = ParsedRows(def: def, builders: def.fields.map { ColumnBuilder(field: $0, entity: declared.name) })
-        for (i, b) in rows.builders.enumerated() { b.source = sources[i] }
+        guard let first = chunks.first else { preconditionFailure("a CSV file produced no chunk") }
+        var rows = ParsedRows(def: def, builders: first.builders)
         // Errors and line numbers first (in file order), then the columns, each on its own task.
         rows.lines.reserveCapacity(chunks.reduce(0) { $0 + $1.lines.count })
         var lineOffset = firstLine - 1
@@ -401,17 +443,20 @@ public enum Loader {
             rows.lines.append(contentsOf: chunk.lines.map { $0 + offset })
             lineOffset += chunk.newlines
         }
-        // Each task appends to one column's builder: builders are never shared between tasks.
+        // The later chunks' rows join the first's. Each task appends to one column's builder:
+        // builders are never shared between tasks.
         let targets = UncheckedBox(rows.builders)
-        let parts = UncheckedBox(chunks.map(\.builders))
+        let parts = UncheckedBox(chunks.dropFirst().map(\.builders))
         let rowCount = rows.lines.count
         chunks = []
-        DispatchQueue.concurrentPerform(iterations: targets.value.count) { i in
-            let column = parts.value.map { $0[i] }
-            targets.value[i].reserve(rowCount, bytes: column.reduce(0) { $0 + $1.byteCount })
-            for part in column {
-                targets.value[i].append(part)
-                part.clear()
+        if !parts.value.isEmpty {
+            DispatchQueue.concurrentPerform(iterations: targets.value.count) { i in
+                let column = parts.value.map { $0[i] }
+                targets.value[i].reserve(rowCount, bytes: targets.value[i].byteCount + column.reduce(0) { $0 + $1.byteCount })
+                for part in column {
+                    targets.value[i].append(part)
+                    part.clear()
+                }
             }
         }
         return rows
@@ -438,20 +483,21 @@ public enum Loader {
     }
 
     /// Parses the records that start in `from ..< to`; the last may run past `to`.
-    static func parseCSVChunk(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ layout: CSVLayout) -> CSVChunk {
+    /// `reserving`: bytes of records to make room for (the chunk's own when nil).
+    static func parseCSVChunk(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ layout: CSVLayout, reserving: Int?) -> CSVChunk {
         let builders = layout.def.fields.map { ColumnBuilder(field: $0, entity: layout.def.name) }
         // Reserve for the most rows and string bytes the chunk can hold, so that no column grows
         // (and copies) while it fills: untouched reserved pages cost no memory.
+        let room = max(reserving ?? 0, to - from)
         for (i, b) in builders.enumerated() {
             b.source = layout.sources[i]
-            b.reserve((to - from) / (2 * max(1, layout.headerCount)) + 16, bytes: to - from + 64)
+            b.reserve(room / (2 * max(1, layout.headerCount)) + 16, bytes: room + 64)
         }
         // The per-row loops call builders through unmanaged references: `builders` keeps them
         // alive, and a retain/release pair per cell was a tenth of the load.
         let sourced = builders.compactMap { b in b.source.map { (Unmanaged.passUnretained(b), $0) } }
         let unsourced = builders.filter { $0.source == nil }.map { Unmanaged.passUnretained($0) }
         let all = builders.map { Unmanaged.passUnretained($0) }
-        let idBuilder = Unmanaged.passUnretained(builders[0])
         let idSource = layout.sources[0] ?? 0
         var chunk = CSVChunk(start: from, stop: from, newlines: 0, builders: builders, lines: [], skipped: [], error: nil)
         var reader = CSVReader(bytes: buf, from: from)
@@ -471,16 +517,18 @@ public enum Loader {
             if reader.fieldCount != layout.headerCount {
                 problem = LoadError(file: path, line: reader.recordLine, column: 1, kind: "ragged row",
                                     message: "expected \(layout.headerCount) fields as in the header, found \(reader.fieldCount)")
+            } else if reader.field(idSource).isEmpty {
+                problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: idSource), kind: "missing id", message: "the row has no id")
             } else {
+                // Cells go straight into their columns; a bad one takes the row back.
                 for (b, s) in sourced {
-                    if let message = b._withUnsafeGuaranteedRef({ $0.stage(reader.field(s)) }) {
+                    if let message = b._withUnsafeGuaranteedRef({ $0.append(reader.field(s)) }) {
                         problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: s),
                                             kind: kindOf(b._withUnsafeGuaranteedRef { $0.type }), message: message)
+                        let kept = chunk.lines.count
+                        for b in all { b._withUnsafeGuaranteedRef { $0.truncate(to: kept) } }
                         break
                     }
-                }
-                if problem == nil, idBuilder._withUnsafeGuaranteedRef({ $0.stagedID.isEmpty }) {
-                    problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: idSource), kind: "missing id", message: "the row has no id")
                 }
             }
             if let problem {
@@ -491,8 +539,7 @@ public enum Loader {
                 chunk.skipped.append(problem)
                 continue
             }
-            for b in unsourced { b._withUnsafeGuaranteedRef { $0.stageNull() } }
-            for b in all { b._withUnsafeGuaranteedRef { $0.commit() } }
+            for b in unsourced { b._withUnsafeGuaranteedRef { $0.appendNull() } }
             chunk.lines.append(Int32(clamping: reader.recordLine))
         }
         chunk.stop = reader.position
@@ -563,8 +610,7 @@ public enum Loader {
         typed.reserve(strings.count)
         strings.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<strings.count {
-                if typed.stage(UnsafeBufferPointer(rebasing: bytes[strings.range(row)])) != nil { typed.stageNull() }
-                typed.commit()
+                if typed.append(UnsafeBufferPointer(rebasing: bytes[strings.range(row)])) != nil { typed.appendNull() }
             }
         }
         return (field, typed.finish())

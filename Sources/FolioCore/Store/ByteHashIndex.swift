@@ -191,17 +191,51 @@ public struct ByteHashIndex: Sendable {
         }
     }
 
-    /// FNV-1a over ASCII-folded bytes, then a finaliser so that sequential ids spread over the table.
+    /// A multiply-xor hash over ASCII-folded bytes, eight at a time, then a finaliser so
+    /// that sequential ids spread over the table. (Byte-at-a-time FNV was a tenth of a load.)
     @inlinable
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in b {
-            h = (h ^ UInt64(asciiLower(c))) &* 0x100_0000_01b3
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: b.count)
+        guard let base = b.baseAddress else { return finalise(h) }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= b.count {
+            h = (h ^ foldASCIIWord(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
         }
+        if i < b.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < b.count {
+                tail |= UInt64(b[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ foldASCIIWord(tail)) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return finalise(h)
+    }
+
+    @inlinable
+    static func finalise(_ x: UInt64) -> UInt64 {
+        var h = x
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
         return h
+    }
+
+    /// Lower-cases the ASCII capitals among eight bytes at once (other bytes unchanged).
+    @inlinable
+    static func foldASCIIWord(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = w & ~high
+        let atLeastA = low7 &+ ones &* (0x80 - 0x41)      // high bit set where byte >= 'A'
+        let pastZ = low7 &+ ones &* (0x80 - 0x5B)         // high bit set where byte > 'Z'
+        let capitals = atLeastA & ~pastZ & ~w & high      // ASCII bytes in 'A'...'Z'
+        return w | (capitals >> 2)                        // 0x80 >> 2 == 0x20
     }
 }
 
