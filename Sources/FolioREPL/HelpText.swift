@@ -83,12 +83,14 @@ public enum HelpText {
         Topic(name: "queries", summary: "let, explain, parameters and _", body: """
         let NAME = QUERY     names a query; use it as a source (.queries lists them)
         explain QUERY        shows the plan, a row per stage
+        explain analyze QUERY   runs it too: each stage's actual rows and time
         $name                a parameter (.param set name VALUE, or --param name=VALUE)
         _                    the last result: _ | where … refines what you just saw
         """, examples: [
             "let big = accounts | where arr > 1m",
             "big | count",
             "explain accounts | where region = \"EMEA\" | count",
+            "explain analyze opportunities | where amount > 100k | top 5 by amount",
         ]),
     ]
 

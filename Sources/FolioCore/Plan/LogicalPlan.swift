@@ -3,7 +3,10 @@
 /// index) and otherwise an upper bound. Access paths and costs come with the planner.
 public enum LogicalPlan {
     /// `pipeline` as written; `expanded`, with a named query's stages in front of its own.
-    public static func explain(_ pipeline: Pipeline, expanded: Pipeline, _ checked: CheckedPipeline, store: Store, today: Int32, fiscalYearStart: Int) -> Frame {
+    /// With `trace` (`explain analyze`), two more columns: the rows each stage really gave
+    /// and its time, and a last row for turning the rows into the result.
+    public static func explain(_ pipeline: Pipeline, expanded: Pipeline, _ checked: CheckedPipeline, store: Store, today: Int32, fiscalYearStart: Int,
+                               trace: [Executor.StageTrace]? = nil) -> Frame {
         let table = store.tables[checked.table]
         var names: [String] = [pipeline.source.text.lowercased() == table.name ? "scan \(table.name)" : "scan \(table.name) (via \(pipeline.source.text))"]
         var inputs: [Value] = [.null]
@@ -26,7 +29,16 @@ public enum LogicalPlan {
                     exact = false
                     names.append("")
                 }
-            case .project, .sort, .chart:
+            case .sort:
+                // `sort … | limit N` keeps only the first N (+ offset) rows, with a bounded heap.
+                if i + 1 < checked.stages.count, case .limit(let n, let skip) = checked.stages[i + 1] {
+                    let (kept, overflow) = n.addingReportingOverflow(skip)
+                    rows = min(rows, overflow ? rows : kept)
+                    names.append("where (keeps the first \(overflow ? "all" : String(kept)): bounded heap)")
+                } else {
+                    names.append("")
+                }
+            case .project, .chart:
                 names.append("")
             case .limit(let n, let skip):
                 rows = max(0, min(n, rows - skip))
@@ -51,10 +63,19 @@ public enum LogicalPlan {
             outputs.append(.int(Int64(rows)))
             bounds.append(.string(exact ? "exact" : "at most"))
         }
-        return Frame(
-            columns: [OutputColumn(name: "stage", type: .string), OutputColumn(name: "rows_in", type: .int),
-                      OutputColumn(name: "rows_out", type: .int), OutputColumn(name: "rows_out_is", type: .string)],
-            values: [names.map { .string($0) }, inputs, outputs, bounds])
+        var columns = [OutputColumn(name: "stage", type: .string), OutputColumn(name: "rows_in", type: .int),
+                       OutputColumn(name: "rows_out", type: .int), OutputColumn(name: "rows_out_is", type: .string)]
+        var values: [[Value]] = [names.map { .string($0) }, inputs, outputs, bounds]
+        if let trace, trace.count == names.count + 1 {
+            values[0].append(.string("result"))
+            values[1].append(outputs.last ?? .null)
+            values[2].append(trace.last.map { .int(Int64($0.rows)) } ?? .null)
+            values[3].append(.string("exact"))
+            columns += [OutputColumn(name: "actual_rows", type: .int), OutputColumn(name: "ms", type: .decimal)]
+            values.append(trace.map { .int(Int64($0.rows)) })
+            values.append(trace.map { .decimal(($0.milliseconds * 1000).rounded() / 1000) })
+        }
+        return Frame(columns: columns, values: values)
     }
 
     /// A stage as it reads in the query, in canonical form.

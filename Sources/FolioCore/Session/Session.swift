@@ -97,9 +97,18 @@ public final class Session {
                     namedQueryText[key] = String(decoding: bytes[statement.span.clamped(to: 0..<bytes.count)], as: UTF8.self)
                     outcomes.append(.defined(key, milliseconds: elapsed()))
                 case .explain(let pipeline, let analyze):
-                    if analyze { throw Diagnostic(statement.span.lowerBound..<pipeline.span.lowerBound, Messages.notSupportedYet("explain analyze")) }
-                    let checker = Checker(checkContext)
-                    outcomes.append(.result(plan(pipeline, try checker.check(pipeline)), milliseconds: elapsed()))
+                    let checked = try Checker(checkContext).check(pipeline)
+                    var trace: [Executor.StageTrace]? = analyze ? [] : nil
+                    if analyze {
+                        // Runs the query (its result is not shown), timing each stage.
+                        do {
+                            _ = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked, trace: &trace)
+                        } catch {
+                            outcomes.append(.interrupted)
+                            return outcomes
+                        }
+                    }
+                    outcomes.append(.result(plan(pipeline, checked, trace: trace), milliseconds: elapsed()))
                 }
             } catch {
                 outcomes.append(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
@@ -109,9 +118,9 @@ public final class Session {
         return outcomes
     }
 
-    func plan(_ pipeline: Pipeline, _ checked: CheckedPipeline) -> Frame {
+    func plan(_ pipeline: Pipeline, _ checked: CheckedPipeline, trace: [Executor.StageTrace]? = nil) -> Frame {
         let expanded = Checker(checkContext).expand(pipeline)
-        return LogicalPlan.explain(pipeline, expanded: expanded, checked, store: store, today: today, fiscalYearStart: fiscalYearStart)
+        return LogicalPlan.explain(pipeline, expanded: expanded, checked, store: store, today: today, fiscalYearStart: fiscalYearStart, trace: trace)
     }
 
     /// Reads a `--param` value as a literal: a number (with k/m/b), a date, true/false, else a string.
