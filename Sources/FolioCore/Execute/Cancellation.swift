@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Lets the caller stop a running query (the REPL's Ctrl-C). The evaluator polls it every
 /// thousand rows — in scans, projections, sorts, grouping — so even a scan of
 /// millions of rows stops within milliseconds, and throws ``Interrupted``.
@@ -36,8 +38,15 @@ public struct Cancellation: Sendable {
     func map<T>(_ rows: [Int32], _ f: (Int) -> T) throws(Interrupted) -> [T] {
         var out: [T] = []
         out.reserveCapacity(rows.count)
-        try chunks(rows.count) { range in
-            for i in range { out.append(f(Int(rows[i]))) }
+        var start = 0
+        while start < rows.count {
+            if poll() {
+                Garbage.discard(out)
+                throw Interrupted()
+            }
+            let end = min(rows.count, start + Cancellation.stride)
+            for i in start..<end { out.append(f(Int(rows[i]))) }
+            start = end
         }
         return out
     }
@@ -75,4 +84,19 @@ public struct Cancellation: Sendable {
 /// A query stopped by its ``Cancellation``.
 public struct Interrupted: Error, Sendable {
     public init() {}
+}
+
+/// Frees what a cancelled query built on another thread: millions of strings take longer
+/// to free than Ctrl-C may take to give the prompt back.
+enum Garbage {
+    final class Box<T>: @unchecked Sendable {
+        var value: T?
+        init(_ value: consuming T) { self.value = value }
+    }
+
+    /// Takes `value` over; its memory is released on a background thread.
+    static func discard<T>(_ value: consuming T) {
+        let box = Box(value)
+        DispatchQueue.global(qos: .utility).async { box.value = nil }
+    }
 }

@@ -48,7 +48,35 @@ public struct Executor {
             rows = hits
         }
         lap(table.rowCount)
+        do {
+            try runStages(&stages, &source, &rows, &chart, lap)
+        } catch {
+            // What the stages built so far (a projected frame of millions of strings) is freed
+            // on another thread, so that Ctrl-C gives the prompt back at once.
+            Garbage.discard((consume source, consume rows))
+            throw error
+        }
+        var result: Frame
+        switch source {
+        case .frame(let f):
+            result = rows.map { rows in Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } }) } ?? f
+        case .table(let t):
+            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
+            let selected = rows ?? Array(0..<Int32(t.rowCount))
+            var values: [[Value]] = []
+            for c in t.columns { values.append(try cancellation.map(selected, compiler.columnReader(c))) }
+            result = Frame(columns: p.columns, values: values)
+        }
+        result.chart = chart
+        lap(result.rowCount)
+        return result
+    }
+
+    /// The stages of a pipeline, in order, over `rows` of `source`.
+    private func runStages(_ stages: inout ArraySlice<CheckedStage>, _ source: inout RowSource, _ rows: inout [Int32]?,
+                           _ chart: inout Chart?, _ lap: (Int) -> Void) throws(Interrupted) {
         while let stage = stages.popFirst() {
+
             defer { lap(rows?.count ?? rowCount(source)) }
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let count = rowCount(source)
@@ -98,20 +126,6 @@ public struct Executor {
                 rows = nil
             }
         }
-        var result: Frame
-        switch source {
-        case .frame(let f):
-            result = rows.map { rows in Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } }) } ?? f
-        case .table(let t):
-            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
-            let selected = rows ?? Array(0..<Int32(t.rowCount))
-            var values: [[Value]] = []
-            for c in t.columns { values.append(try cancellation.map(selected, compiler.columnReader(c))) }
-            result = Frame(columns: p.columns, values: values)
-        }
-        result.chart = chart
-        lap(result.rowCount)
-        return result
     }
 
     /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows
@@ -192,8 +206,13 @@ struct Sorter {
     func extract(_ rows: [Int32]) throws(Interrupted) -> [KeyValues] {
         var extracted: [KeyValues] = []
         for key in keys {
-            try cancellation.check()
-            extracted.append(try extract(key, rows))
+            do {
+                try cancellation.check()
+                extracted.append(try extract(key, rows))
+            } catch {
+                Garbage.discard(consume extracted)
+                throw error
+            }
         }
         return extracted
     }
@@ -254,7 +273,12 @@ struct Sorter {
     func sorted(_ rows: [Int32]) throws(Interrupted) -> [Int32] {
         let k = try extract(rows)
         var order = Array(0..<rows.count)
-        try cancellation.sort(&order) { compare(k, $0, $1) < 0 }
+        do {
+            try cancellation.sort(&order) { compare(k, $0, $1) < 0 }
+        } catch {
+            Garbage.discard(consume k)
+            throw error
+        }
         return order.map { rows[$0] }
     }
 

@@ -46,7 +46,10 @@ struct Grouper {
         var groupKeys: [[Value]] = []
         var accumulators: [[Accumulator]] = []  // [group][aggregate]
         for (i, r32) in rows.enumerated() {
-            if i % Cancellation.stride == 0 { try cancellation.check() }
+            if i % Cancellation.stride == 0, cancellation.isCancelled {
+                Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
+                throw Interrupted()
+            }
             let r = Int(r32)
             let values = keyEvals.map { $0(r) }
             let parts = values.map(KeyPart.init)
@@ -67,15 +70,20 @@ struct Grouper {
         }
         // Groups in key order.
         var order = Array(0..<groupKeys.count)
-        try cancellation.sort(&order) { x, y in
-            for k in keys.indices {
-                let a = groupKeys[x][k], b = groupKeys[y][k]
-                if a.isNull != b.isNull { return b.isNull }
-                if a.isNull { continue }
-                let c = Value.compare(a, b) ?? 0
-                if c != 0 { return c < 0 }
+        do {
+            try cancellation.sort(&order) { x, y in
+                for k in keys.indices {
+                    let a = groupKeys[x][k], b = groupKeys[y][k]
+                    if a.isNull != b.isNull { return b.isNull }
+                    if a.isNull { continue }
+                    let c = Value.compare(a, b) ?? 0
+                    if c != 0 { return c < 0 }
+                }
+                return x < y
             }
-            return x < y
+        } catch {
+            Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
+            throw error
         }
         var columns: [[Value]] = keys.indices.map { k in order.map { groupKeys[$0][k] } }
         for (a, spec) in aggregates.enumerated() {
