@@ -287,6 +287,16 @@ struct Sorter {
         if n == 0 { return [] }
         if n >= rows.count / 4 { return Array(try sorted(rows).prefix(n)) }
         let k = try extract(rows)
+        do {
+            return try heapTop(k, count: rows.count, n).map { rows[$0] }
+        } catch {
+            Garbage.discard(consume k)
+            throw error
+        }
+    }
+
+    /// Positions of the first `n` of `count` rows by the extracted keys `k`, best first.
+    private func heapTop(_ k: [KeyValues], count: Int, _ n: Int) throws(Interrupted) -> [Int] {
         var heap: [Int] = []  // positions; heap[0] is the worst kept row
         heap.reserveCapacity(n + 1)
         func worse(_ a: Int, _ b: Int) -> Bool { compare(k, a, b) > 0 }
@@ -309,7 +319,7 @@ struct Sorter {
                 p = m
             }
         }
-        for i in 0..<rows.count {
+        for i in 0..<count {
             if i % Cancellation.stride == 0 { try cancellation.check() }
             if heap.count < n {
                 heap.append(i)
@@ -320,6 +330,6 @@ struct Sorter {
             }
         }
         heap.sort { compare(k, $0, $1) < 0 }
-        return heap.map { rows[$0] }
+        return heap
     }
 }
