@@ -149,7 +149,58 @@ def build_queries(point_id: str) -> list[Query]:
               "SELECT count(*) AS count FROM opportunities "
               "WHERE amount > 100000 AND stage NOT IN ('closed_won', 'closed_lost')",
               ["count"], [("opportunities", "amount"), ("opportunities", "stage")]),
+        Query("unselective_filter",
+              'activities | where kind != "email" | count',
+              "SELECT count(*) AS count FROM activities WHERE kind <> 'email'",
+              ["count"], [("activities", "kind")]),
+        Query("group_by_enum",
+              "opportunities | group by stage aggregate count() as n, sum(amount) as total",
+              "SELECT stage, count(*) AS n, sum(amount) AS total FROM opportunities "
+              "GROUP BY stage ORDER BY " + declared_order("stage", STAGES),
+              ["stage", "n", "total"]),
+        Query("group_by_path",
+              "opportunities | group by account.region aggregate count() as n",
+              'SELECT a.region AS "account.region", count(*) AS n FROM opportunities o '
+              "LEFT JOIN accounts a ON a.id = o.account_id "
+              "GROUP BY a.region ORDER BY " + declared_order("a.region", REGIONS) + " NULLS LAST",
+              ["account.region", "n"]),
+        Query("exists_collection",
+              'accounts | where exists(opportunities[stage = "negotiation"]) | count',
+              "SELECT count(*) AS count FROM accounts a WHERE EXISTS "
+              "(SELECT 1 FROM opportunities o WHERE o.account_id = a.id AND o.stage = 'negotiation')",
+              ["count"], [("opportunities", "stage")]),
+        Query("count_collection",
+              "accounts | where count(contacts) >= 6 | count",
+              "SELECT count(*) AS count FROM (SELECT account_id FROM contacts "
+              "GROUP BY account_id HAVING count(*) >= 6) c JOIN accounts a ON a.id = c.account_id",
+              ["count"]),
+        Query("top_n",
+              "opportunities | top 10 by amount | select id, amount",
+              "SELECT id, amount FROM opportunities ORDER BY amount DESC NULLS LAST, id LIMIT 10",
+              ["id", "amount"], [("opportunities", "amount")]),
+        Query("top_per_group",
+              "opportunities | top 1 by amount per account_id | where amount > 900k | count",
+              "SELECT count(*) AS count FROM (SELECT account_id, max(amount) AS m FROM opportunities "
+              "GROUP BY account_id) g WHERE m > 900000",
+              ["count"]),
+        Query("like_name",
+              'accounts | where name like "%bank%" | count',
+              "SELECT count(*) AS count FROM accounts WHERE lower(name) LIKE '%bank%'",
+              ["count"], [("accounts", "name")]),
+        Query("has_product",
+              'accounts | where products has "Analytics" | count',
+              "SELECT count(*) AS count FROM accounts WHERE ';' || products || ';' LIKE '%;Analytics;%'",
+              ["count"], [("accounts", "products")]),
     ]
+
+
+STAGES = ["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"]
+REGIONS = ["AMER", "EMEA", "APAC", "LATAM"]
+
+
+def declared_order(column: str, values: list[str]) -> str:
+    """An ORDER BY key that sorts a picklist in its declared order, as folio does."""
+    return "CASE " + column + " " + " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values)) + " END"
 
 
 def sqlite_indexes() -> list[tuple[str, str, bool]]:
