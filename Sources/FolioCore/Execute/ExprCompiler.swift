@@ -232,6 +232,17 @@ struct ExprCompiler {
             let f = value(x)
             return { f($0).isNull != negated }
         case .like(let x, let pattern, let negated):
+            if case .constant(let pv) = pattern.kind, let p = pv.text, let bytePattern = ByteLikePattern(p),
+               case .field(let hops, let table, let field) = x.kind, field >= 0,
+               case .string(let column) = store.tables[table].columns[field] {
+                // A stored string against an ASCII pattern: matched in place, no String per row.
+                let bytes = column.bytes, offsets = column.offsets
+                return through(hops) { r in
+                    let lo = offsets[r], hi = offsets[r + 1]
+                    if lo == hi { return false }
+                    return bytes.withUnsafeBufferPointer { bytePattern.matches(UnsafeBufferPointer(rebasing: $0[lo..<hi])) } != negated
+                }
+            }
             let f = value(x)
             if case .constant(let pv) = pattern.kind, let p = pv.text {
                 let matcher = LikePattern(p)
@@ -612,6 +623,46 @@ struct LikePattern {
             }
         }
         while p < pattern.count, pattern[p] == "%" { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// A `like` pattern of ASCII letters, digits, punctuation and `%` (no `_`), matched on
+/// UTF-8 bytes with ASCII case folding: exact for any text, since `%` may take any run of
+/// bytes and an ASCII byte never occurs inside a multi-byte character. (`_` is one
+/// character, not one byte, so patterns with it use ``LikePattern``.) One difference:
+/// the few non-ASCII letters whose lower case is ASCII (`İ`, the Kelvin sign) do not match
+/// their ASCII look-alikes here.
+struct ByteLikePattern {
+    let pattern: [UInt8]
+
+    init?(_ p: String) {
+        let bytes = Array(p.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "_") }) else { return nil }
+        pattern = bytes.map(asciiLower)
+    }
+
+    func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let percent = UInt8(ascii: "%")
+        var t = 0, p = 0
+        var starP = -1, starT = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] != percent, pattern[p] == asciiLower(text[t]) {
+                t += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == percent {
+                starP = p
+                starT = t
+                p += 1
+            } else if starP >= 0 {
+                p = starP + 1
+                starT += 1
+                t = starT
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == percent { p += 1 }
         return p == pattern.count
     }
 }

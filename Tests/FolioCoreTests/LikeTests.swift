@@ -1,0 +1,41 @@
+import Testing
+@testable import FolioCore
+
+/// `like` on bytes agrees with `like` on characters, for every pattern it takes.
+@Suite struct LikeTests {
+    func bytes(_ p: ByteLikePattern, _ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { p.matches($0) }
+    }
+
+    @Test func agreesWithTheCharacterMatcher() throws {
+        let texts = ["", "Bank", "First National BANK", "banking", "Müller Bank AG", "Crédit Agricole", "东京 bank", "b%k", "ba", "nk", "bankbank", "Ünïcode"]
+        let patterns = ["%bank%", "bank%", "%bank", "bank", "%", "%%", "", "b%k", "%n%k%", "%BANK%", "%müller%", "%é%", "a%", "%ank%ank"]
+        var compared = 0
+        for p in patterns {
+            guard let fast = ByteLikePattern(p) else {
+                // Non-ASCII patterns keep the character matcher.
+                #expect(p.unicodeScalars.contains { $0.value >= 0x80 })
+                continue
+            }
+            let slow = LikePattern(p)
+            for t in texts {
+                #expect(bytes(fast, t) == slow.matches(t), "\(p) on \(t)")
+                compared += 1
+            }
+        }
+        #expect(compared > 100)
+        #expect(ByteLikePattern("b_nk") == nil, "_ is a character, not a byte")
+    }
+
+    @Test func randomStrings() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abAB%ü")
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet.filter { $0 != "%" }.randomElement(using: &rng) ?? "a" })
+            let pattern = String((0..<Int.random(in: 0...5, using: &rng)).map { _ in alphabet.filter { $0 != "ü" }.randomElement(using: &rng) ?? "a" })
+            guard let fast = ByteLikePattern(pattern) else { continue }
+            #expect(bytes(fast, text) == LikePattern(pattern).matches(text), "\(pattern) on \(text)")
+        }
+    }
+}
