@@ -45,22 +45,37 @@ struct Grouper {
         var groupOf: [[KeyPart]: Int] = [:]
         var groupKeys: [[Value]] = []
         var accumulators: [[Accumulator]] = []  // [group][aggregate]
+        // One picklist or boolean column as the key: groups found by code in an array, with
+        // no key values built or hashed per row.
+        let dense = denseCodes()
+        var groupOfCode = [Int](repeating: -1, count: dense.map { $0.slots } ?? 0)
         for (i, r32) in rows.enumerated() {
             if i % Cancellation.stride == 0, cancellation.isCancelled {
                 Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
                 throw Interrupted()
             }
             let r = Int(r32)
-            let values = keyEvals.map { $0(r) }
-            let parts = values.map(KeyPart.init)
-            let g: Int
-            if let existing = groupOf[parts] {
-                g = existing
+            var g: Int
+            if let dense {
+                let slot = dense.slot(r)
+                g = groupOfCode[slot]
+                if g < 0 {
+                    g = groupKeys.count
+                    groupOfCode[slot] = g
+                    groupKeys.append(keyEvals.map { $0(r) })
+                    accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
+                }
             } else {
-                g = groupKeys.count
-                groupOf[parts] = g
-                groupKeys.append(values)
-                accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
+                let values = keyEvals.map { $0(r) }
+                let parts = values.map(KeyPart.init)
+                if let existing = groupOf[parts] {
+                    g = existing
+                } else {
+                    g = groupKeys.count
+                    groupOf[parts] = g
+                    groupKeys.append(values)
+                    accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
+                }
             }
             for (a, spec) in aggregates.enumerated() {
                 if let cond = conditions[a], !cond(r) { continue }
@@ -91,6 +106,21 @@ struct Grouper {
         }
         let output = keys.map { OutputColumn(name: $0.name, type: $0.expr.type) } + aggregates.map { OutputColumn(name: $0.name, type: $0.aggregate.type) }
         return Frame(columns: output, values: columns)
+    }
+
+    /// For a single key that is a stored picklist or boolean column: how many codes there
+    /// are (null included) and each row's code as an array slot.
+    func denseCodes() -> (slots: Int, slot: (Int) -> Int)? {
+        guard keys.count == 1, case .field(let hops, let table, let field) = keys[0].expr.kind, hops.isEmpty, field >= 0 else { return nil }
+        switch compiler.store.tables[table].columns[field] {
+        case .enumeration(let e):
+            let codes = e.codes
+            return (e.domain.labels.count + 1, { Int(codes[$0]) + 1 })
+        case .bool(let values):
+            return (3, { Int(values[$0]) + 1 })
+        default:
+            return nil
+        }
     }
 
     static func add(_ v: Value?, to acc: inout Accumulator, _ spec: CheckedAggregate) {
