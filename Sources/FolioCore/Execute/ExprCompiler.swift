@@ -167,7 +167,7 @@ struct ExprCompiler {
                 return .bool(found)
             }
             var acc = Grouper.Accumulator()
-            each(r) { c in Grouper.add(read.map { $0(c) }, to: &acc, spec) }
+            each(r) { c in Grouper.add(read.map { $0(c) }, to: &acc, spec.function) }
             return Grouper.finish(acc, spec)
         }
     }

@@ -42,6 +42,8 @@ struct Grouper {
         let keyEvals = keys.map { compiler.value($0.expr) }
         let argEvals = aggregates.map { a in a.aggregate.argument.map { compiler.value($0) } }
         let conditions = aggregates.map { a in a.aggregate.condition.map { compiler.predicate($0) } }
+        // Read once: the per-row loop should not copy (and retain) each aggregate's description.
+        let functions = aggregates.map(\.aggregate.function)
         var groupOf: [[KeyPart]: Int] = [:]
         var groupKeys: [[Value]] = []
         var accumulators: [[Accumulator]] = []  // [group][aggregate]
@@ -77,10 +79,10 @@ struct Grouper {
                     accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
                 }
             }
-            for (a, spec) in aggregates.enumerated() {
+            for a in 0..<functions.count {
                 if let cond = conditions[a], !cond(r) { continue }
                 let v = argEvals[a].map { $0(r) }
-                Self.add(v, to: &accumulators[g][a], spec.aggregate)
+                Self.add(v, to: &accumulators[g][a], functions[a])
             }
         }
         // Groups in key order.
@@ -108,23 +110,31 @@ struct Grouper {
         return Frame(columns: output, values: columns)
     }
 
-    /// For a single key that is a stored picklist or boolean column: how many codes there
-    /// are (null included) and each row's code as an array slot.
+    /// For a single key that is a stored picklist or boolean column, of the row or along a
+    /// path (`account.region`): how many codes there are (null included) and each row's
+    /// code as an array slot (0 for null, and for a null key on the way).
     func denseCodes() -> (slots: Int, slot: (Int) -> Int)? {
-        guard keys.count == 1, case .field(let hops, let table, let field) = keys[0].expr.kind, hops.isEmpty, field >= 0 else { return nil }
+        guard keys.count == 1, case .field(let hops, let table, let field) = keys[0].expr.kind, field >= 0 else { return nil }
+        let code: (Int) -> Int
+        let slots: Int
         switch compiler.store.tables[table].columns[field] {
         case .enumeration(let e):
             let codes = e.codes
-            return (e.domain.labels.count + 1, { Int(codes[$0]) + 1 })
+            (slots, code) = (e.domain.labels.count + 1, { Int(codes[$0]) + 1 })
         case .bool(let values):
-            return (3, { Int(values[$0]) + 1 })
+            (slots, code) = (3, { Int(values[$0]) + 1 })
         default:
             return nil
         }
+        guard let map = compiler.rowMap(hops) else { return (slots, code) }
+        return (slots, { r in
+            let t = map(r)
+            return t < 0 ? 0 : code(t)
+        })
     }
 
-    static func add(_ v: Value?, to acc: inout Accumulator, _ spec: CheckedAggregate) {
-        switch spec.function {
+    static func add(_ v: Value?, to acc: inout Accumulator, _ function: Aggregate) {
+        switch function {
         case .count, .count_if:
             if let v, v.isNull { return }
             acc.count += 1
@@ -145,7 +155,7 @@ struct Grouper {
             guard let v, !v.isNull else { return }
             if acc.best.isNull { acc.best = v; return }
             let c = Value.compare(v, acc.best) ?? 0
-            if (spec.function == .min && c < 0) || (spec.function == .max && c > 0) { acc.best = v }
+            if (function == .min && c < 0) || (function == .max && c > 0) { acc.best = v }
         case .median:
             if let v, !v.isNull { acc.values.append(v) }
         case .exists:
