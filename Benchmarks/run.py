@@ -155,7 +155,8 @@ def build_queries(point_id: str) -> list[Query]:
               ["count"], [("activities", "kind")]),
         Query("group_by_enum",
               "opportunities | group by stage aggregate count() as n, sum(amount) as total",
-              "SELECT stage, count(*) AS n, sum(amount) AS total FROM opportunities "
+              # Summed in cents: sqlite3 keeps money as REAL, and 1.5M REAL additions drift by cents.
+              "SELECT stage, count(*) AS n, sum(CAST(round(amount * 100) AS BIGINT)) / 100.0 AS total FROM opportunities "
               "GROUP BY stage ORDER BY " + declared_order("stage", STAGES),
               ["stage", "n", "total"]),
         Query("group_by_path",
