@@ -1,7 +1,7 @@
 import Testing
 @testable import FolioCore
 
-/// Grouping by one picklist or boolean column (found by code in an array) gives what the
+/// Grouping by one picklist, boolean or foreign-key column (found by code in an array) gives what the
 /// general path (hashing key values) gives.
 @Suite struct GroupingTests {
     func frame(_ query: String) throws -> Frame {
@@ -20,6 +20,10 @@ import Testing
         ("contacts", "is_primary", "count(), min(last_contacted)"),
         ("accounts", "parent.tier", "count(), sum(arr)"),
         ("accounts", "owner.lead.region", "count()"),
+        ("opportunities", "account_id", "count(), sum(amount)"),
+        ("activities", "contact_id", "count()"),
+        ("accounts", "parent_id", "count()"),
+        ("contacts", "account.owner_id", "count()"),
     ])
     func denseMatchesGeneral(entity: String, key: String, aggregates: String) throws {
         let dense = try frame("\(entity) | group by \(key) aggregate \(aggregates)")

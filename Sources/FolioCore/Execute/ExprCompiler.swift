@@ -264,6 +264,38 @@ struct ExprCompiler {
         }
     }
 
+    /// A value with few possible codes, as an array slot per row: a picklist or boolean
+    /// column (its codes), or a foreign key (the row it points at), of the row or along a
+    /// path. Slot 0 is null (and a null key on the way). Rows with equal values share a slot.
+    struct DenseKey {
+        let slots: Int
+        let slot: (Int) -> Int
+    }
+
+    func denseKey(_ e: TExpr) -> DenseKey? {
+        guard case .field(let hops, let table, let field) = e.kind, field >= 0 else { return nil }
+        let t = store.tables[table]
+        var key: DenseKey
+        switch t.columns[field] {
+        case .enumeration(let e):
+            let codes = e.codes
+            key = DenseKey(slots: e.domain.labels.count + 1, slot: { (r: Int) -> Int in Int(codes[r]) + 1 })
+        case .bool(let values):
+            key = DenseKey(slots: 3, slot: { (r: Int) -> Int in Int(values[r]) + 1 })
+        case .string:
+            guard let links = t.links[field], let reference = t.def.fields[field].reference, let target = store.table(reference.target) else { return nil }
+            key = DenseKey(slots: target.rowCount + 1, slot: { (r: Int) -> Int in Int(links[r]) + 1 })
+        default:
+            return nil
+        }
+        guard let map = rowMap(hops) else { return key }
+        let code = key.slot
+        return DenseKey(slots: key.slots, slot: { (r: Int) -> Int in
+            let t = map(r)
+            return t < 0 ? 0 : code(t)
+        })
+    }
+
     /// Applies a predicate on the row reached through `hops`; false when a key is null.
     func through(_ hops: [Hop], _ p: @escaping Predicate) -> Predicate {
         guard let map = rowMap(hops) else { return p }

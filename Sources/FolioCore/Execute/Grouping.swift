@@ -110,27 +110,10 @@ struct Grouper {
         return Frame(columns: output, values: columns)
     }
 
-    /// For a single key that is a stored picklist or boolean column, of the row or along a
-    /// path (`account.region`): how many codes there are (null included) and each row's
-    /// code as an array slot (0 for null, and for a null key on the way).
-    func denseCodes() -> (slots: Int, slot: (Int) -> Int)? {
-        guard keys.count == 1, case .field(let hops, let table, let field) = keys[0].expr.kind, field >= 0 else { return nil }
-        let code: (Int) -> Int
-        let slots: Int
-        switch compiler.store.tables[table].columns[field] {
-        case .enumeration(let e):
-            let codes = e.codes
-            (slots, code) = (e.domain.labels.count + 1, { Int(codes[$0]) + 1 })
-        case .bool(let values):
-            (slots, code) = (3, { Int(values[$0]) + 1 })
-        default:
-            return nil
-        }
-        guard let map = compiler.rowMap(hops) else { return (slots, code) }
-        return (slots, { r in
-            let t = map(r)
-            return t < 0 ? 0 : code(t)
-        })
+    /// For a single key with few possible codes (a picklist, a boolean, a foreign key), the
+    /// array slot of each row's group.
+    func denseCodes() -> ExprCompiler.DenseKey? {
+        keys.count == 1 ? compiler.denseKey(keys[0].expr) : nil
     }
 
     static func add(_ v: Value?, to acc: inout Accumulator, _ function: Aggregate) {
