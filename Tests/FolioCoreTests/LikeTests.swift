@@ -26,6 +26,9 @@ import Testing
         }
         #expect(compared > 100)
         #expect(ByteLikePattern("b_nk") == nil, "_ is a character, not a byte")
+        // A % in the text is not mistaken for the pattern's %: the pattern's is a wildcard.
+        #expect(LikePattern("%b").matches("%ab"))
+        #expect(LikePattern("_%").matches("%"))
     }
 
     @Test func randomStrings() {

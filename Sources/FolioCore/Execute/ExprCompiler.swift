@@ -635,27 +635,8 @@ struct LikePattern {
 
     func matches(_ s: String) -> Bool {
         let text = Array(s.lowercased())
-        // Iterative wildcard matching with backtracking to the last '%'.
-        var t = 0, p = 0
-        var starP = -1, starT = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == "_" || pattern[p] == text[t] {
-                t += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == "%" {
-                starP = p
-                starT = t
-                p += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starT += 1
-                t = starT
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "%" { p += 1 }
-        return p == pattern.count
+        return likeMatches(pattern.count, text.count, isAnyRun: { pattern[$0] == "%" },
+                           matchesOne: { p, t in pattern[p] == "_" || pattern[p] == text[t] })
     }
 }
 
@@ -675,26 +656,34 @@ struct ByteLikePattern {
     }
 
     func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        let percent = UInt8(ascii: "%")
-        var t = 0, p = 0
-        var starP = -1, starT = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] != percent, pattern[p] == asciiLower(text[t]) {
-                t += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == percent {
-                starP = p
-                starT = t
-                p += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starT += 1
-                t = starT
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == percent { p += 1 }
-        return p == pattern.count
+        likeMatches(pattern.count, text.count, isAnyRun: { pattern[$0] == UInt8(ascii: "%") },
+                    matchesOne: { p, t in pattern[p] == asciiLower(text[t]) })
     }
+}
+
+/// Wildcard matching with backtracking to the last `%`, shared by both `like` matchers:
+/// `isAnyRun(p)` says pattern element `p` is a `%`; `matchesOne(p, t)` whether the other
+/// pattern element `p` matches text element `t`.
+@inline(__always)
+func likeMatches(_ patternCount: Int, _ textCount: Int, isAnyRun: (Int) -> Bool, matchesOne: (Int, Int) -> Bool) -> Bool {
+    var t = 0, p = 0
+    var starP = -1, starT = 0
+    while t < textCount {
+        if p < patternCount, isAnyRun(p) {
+            starP = p
+            starT = t
+            p += 1
+        } else if p < patternCount, matchesOne(p, t) {
+            t += 1
+            p += 1
+        } else if starP >= 0 {
+            p = starP + 1
+            starT += 1
+            t = starT
+        } else {
+            return false
+        }
+    }
+    while p < patternCount, isAnyRun(p) { p += 1 }
+    return p == patternCount
 }
