@@ -18,13 +18,15 @@ import Testing
 
     @Test func actualRowsPerStage() throws {
         let f = try plan(#"explain analyze accounts | where region = "EMEA" | sort arr desc | limit 10"#)
-        #expect(f.columns.map(\.name) == ["stage", "rows_in", "rows_out", "rows_out_is", "actual_rows", "ms"])
-        #expect(f.values[0].map(ValueFormat.plain) == ["scan accounts", #"where region = "EMEA""#, "sort arr desc (keeps the first 10: bounded heap)", "limit 10", "result"])
+        #expect(f.columns.map(\.name) == ["stage", "access", "rows_in", "rows_out", "rows_out_is", "actual_rows", "ms"])
+        #expect(f.values[0].map(ValueFormat.plain) == ["scan accounts", #"where region = "EMEA""#, "sort arr desc", "limit 10", "result"])
+        #expect(f.values[1].map(ValueFormat.plain) == ["table", "postings", "keeps the first 10: bounded heap", "", ""])
         let emea = try Fixtures.session().run(#"accounts | where region = "EMEA" | count"#)
         guard case .result(let counted, _)? = emea.last else { throw Failure() }
-        #expect(f.values[4] == [.int(500), counted[0, 0], .int(10), .int(10), .int(10)])
-        #expect(f.values[2][2] == .int(10), "the plan knows sort keeps only the first 10")
-        for ms in f.values[5] {
+        #expect(f.values[5] == [.int(500), counted[0, 0], .int(10), .int(10), .int(10)])
+        #expect(f.values[3][1] == counted[0, 0], "the postings know the count exactly")
+        #expect(f.values[3][2] == .int(10), "the plan knows sort keeps only the first 10")
+        for ms in f.values[6] {
             guard case .decimal(let d) = ms else { throw Failure() }
             #expect(d >= 0)
         }
@@ -32,12 +34,12 @@ import Testing
 
     @Test func idLookupAndCount() throws {
         let f = try plan(#"explain analyze accounts | where id = "A0000044" | count"#)
-        #expect(f.values[4] == [.int(500), .int(1), .int(1), .int(1)])
-        #expect(ValueFormat.plain(f.values[0][1]).contains("id index"))
+        #expect(f.values[5] == [.int(500), .int(1), .int(1), .int(1)])
+        #expect(ValueFormat.plain(f.values[1][1]).contains("id index"))
     }
 
     @Test func plainExplainDoesNotRun() throws {
         let f = try plan(#"explain accounts | where region = "EMEA""#)
-        #expect(f.columns.count == 4)
+        #expect(f.columns.count == 5)
     }
 }

@@ -43,13 +43,9 @@ public struct Executor {
         var rows: [Int32]? = nil  // nil: every row of the source, in order
         var stages = p.stages[...]
         var chart: Chart?
-        // An `id = "…"` filter first goes through the id index.
-        if case .filter(let e)? = stages.first, let hits = idLookup(e, table: p.table) {
-            rows = hits
-        }
         lap(table.rowCount)
         do {
-            try runStages(&stages, &source, &rows, &chart, lap)
+            try runStages(&stages, table: p.table, &source, &rows, &chart, lap)
         } catch {
             // What the stages built so far (a projected frame of millions of strings) is freed
             // on another thread, so that Ctrl-C gives the prompt back at once.
@@ -73,16 +69,27 @@ public struct Executor {
     }
 
     /// The stages of a pipeline, in order, over `rows` of `source`.
-    private func runStages(_ stages: inout ArraySlice<CheckedStage>, _ source: inout RowSource, _ rows: inout [Int32]?,
+    private func runStages(_ stages: inout ArraySlice<CheckedStage>, table: Int, _ source: inout RowSource, _ rows: inout [Int32]?,
                            _ chart: inout Chart?, _ lap: (Int) -> Void) throws(Interrupted) {
+        // A filter's row count when an index knows it and only `count` follows.
+        var counted: Int? = nil
         while let stage = stages.popFirst() {
-
-            defer { lap(rows?.count ?? rowCount(source)) }
+            defer { lap(counted ?? rows?.count ?? rowCount(source)) }
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let count = rowCount(source)
             switch stage {
             case .filter(let e):
-                rows = try cancellation.filter(rows, count: count, compiler.predicate(e))
+                guard case .table = source else {
+                    rows = try cancellation.filter(rows, count: count, compiler.predicate(e))
+                    break
+                }
+                let planner = AccessPlanner(store: store, compiler: compiler)
+                let plan = planner.plan(e, table: table, incoming: rows?.count)
+                if case .count? = stages.first, let known = plan.knownCount {
+                    counted = known
+                } else {
+                    rows = try planner.run(plan, table: table, incoming: rows, cancellation: cancellation)
+                }
             case .project(let items):
                 let evals = items.map { compiler.value($0.expr) }
                 let selected = rows ?? Array(0..<Int32(count))
@@ -110,7 +117,8 @@ public struct Executor {
                     rows = try sorter([key], compiler).top(selected, min(n, selected.count))
                 }
             case .count:
-                let n = rows?.count ?? count
+                let n = counted ?? rows?.count ?? count
+                counted = nil
                 source = .frame(Frame(columns: [OutputColumn(name: "count", type: .int)], values: [[.int(Int64(n))]]))
                 rows = nil
             case .chart(let valueExpr, let labelExpr, let valueName, let labelName):
@@ -166,24 +174,6 @@ public struct Executor {
         switch s {
         case .table(let t): t.rowCount
         case .frame(let f): f.rowCount
-        }
-    }
-
-    /// Rows matching an `id = "…"` conjunct of a filter, through the id index (a superset
-    /// of the filter's rows; the filter still runs on them).
-    func idLookup(_ e: TExpr, table: Int) -> [Int32]? {
-        switch e.kind {
-        case .and(let a, let b):
-            return idLookup(a, table: table) ?? idLookup(b, table: table)
-        case .compare(.equal, let a, let b):
-            var field = a, constant = b
-            if case .constant = a.kind { swap(&field, &constant) }
-            guard case .field(let hops, let t, 0) = field.kind, hops.isEmpty, t == table,
-                  case .constant(.string(var key)) = constant.kind, key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let tbl = store.tables[t]
-            return key.withUTF8 { tbl.idIndex.lookupFolded($0, in: tbl.ids) }
-        default:
-            return nil
         }
     }
 }

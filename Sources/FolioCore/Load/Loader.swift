@@ -172,11 +172,15 @@ public enum Loader {
         }
         let built = csrs.takeAll()
         report.phases.append(("collections", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
+        phaseStart = DispatchTime.now().uptimeNanoseconds
+        let indexes = TableIndexes.buildAll(parsed.map { ($0.columns, $0.rowCount) })
+        report.phases.append(("indexes", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
         var tables: [EntityTable] = []
         for (pi, p) in parsed.enumerated() {
             var collections: [String: CSR] = [:]
             for (k, inv) in inverseList.enumerated() where inv.parent == pi { collections[inv.name] = built[k] }
-            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links, collections: collections))
+            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links, collections: collections,
+                                      indexes: indexes[pi]))
             report.rows.append((p.def.name, p.rowCount))
         }
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6

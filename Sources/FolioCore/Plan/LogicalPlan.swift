@@ -1,79 +1,165 @@
-/// The logical plan `explain` prints: one line per stage with the rows it takes and the rows
-/// it gives, exact where folio knows them (a source's size, `count`, an id looked up in the
-/// index) and otherwise an upper bound. Access paths and costs come with the planner.
+/// The plan `explain` prints: a row per stage with how it finds or orders its rows (the
+/// access path), the rows it takes and the rows it gives: exact where folio knows them (a
+/// source's size, `count`, an index term), an upper bound, or the planner's estimate. A
+/// `where` of several AND-terms on a table has a row per term under it, in the order the
+/// planner takes them.
 public enum LogicalPlan {
+    struct Row {
+        var stage: String
+        var access: String
+        var rowsIn: Int?
+        var rowsOut: Int
+        var bound: String
+        /// A term under a `where`: `explain analyze` has no time of its own for it.
+        var isTerm = false
+    }
+
     /// `pipeline` as written; `expanded`, with a named query's stages in front of its own.
     /// With `trace` (`explain analyze`), two more columns: the rows each stage really gave
     /// and its time, and a last row for turning the rows into the result.
     public static func explain(_ pipeline: Pipeline, expanded: Pipeline, _ checked: CheckedPipeline, store: Store, today: Int32, fiscalYearStart: Int,
                                trace: [Executor.StageTrace]? = nil) -> Frame {
         let table = store.tables[checked.table]
-        var names: [String] = [pipeline.source.text.lowercased() == table.name ? "scan \(table.name)" : "scan \(table.name) (via \(pipeline.source.text))"]
-        var inputs: [Value] = [.null]
-        var outputs: [Value] = [.int(Int64(table.rowCount))]
-        var bounds: [Value] = [.string("exact")]
-        var rows = table.rowCount
-        var exact = true
+        let sourceName = pipeline.source.text.lowercased() == table.name ? "scan \(table.name)" : "scan \(table.name) (via \(pipeline.source.text))"
+        var plan = [Row(stage: sourceName, access: "table", rowsIn: nil, rowsOut: table.rowCount, bound: "exact")]
+        let compiler = ExprCompiler(store: store, source: .table(table), fiscalYearStart: fiscalYearStart, today: today)
+        let planner = AccessPlanner(store: store, compiler: compiler)
         let stageTexts = expanded.stages.map(Self.text)
-        let executor = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart)
+        var rows = table.rowCount
+        var bound = "exact"
+        var onTable = true, narrowed = false
         for (i, stage) in checked.stages.enumerated() {
             let input = rows
+            var access = ""
+            var terms: [Row] = []
             switch stage {
             case .filter(let e):
-                if i == 0, let hits = executor.idLookup(e, table: checked.table) {
-                    rows = hits.count
-                    // Exact when the filter is the id comparison alone; an upper bound when more terms follow.
-                    if case .compare = e.kind {} else { exact = false }
-                    names.append("where (id index: \(hits.count) row\(hits.count == 1 ? "" : "s"))")
-                } else {
-                    exact = false
-                    names.append("")
+                guard onTable else {
+                    bound = bound == "exact" ? "at most" : bound
+                    access = "check each row"
+                    break
                 }
+                let filter = planner.plan(e, table: checked.table, incoming: narrowed ? rows : nil)
+                var texts: [Range<Int>: String] = [:]
+                if case .where(let written) = expanded.stages[i].kind {
+                    for term in conjuncts(written) { texts[term.span] = term.canonicalText }
+                }
+                (access, terms) = describe(filter, input: rows, texts: texts)
+                rows = filter.estimatedRows
+                bound = filter.knownCount != nil ? "exact" : "estimate"
+                if i + 1 < checked.stages.count, case .count = checked.stages[i + 1], filter.knownCount != nil {
+                    access += "; count from the index"
+                }
+                narrowed = true
             case .sort:
                 // `sort … | limit N` keeps only the first N (+ offset) rows, with a bounded heap.
                 if i + 1 < checked.stages.count, case .limit(let n, let skip) = checked.stages[i + 1] {
                     let (kept, overflow) = n.addingReportingOverflow(skip)
                     rows = min(rows, overflow ? rows : kept)
-                    names.append("where (keeps the first \(overflow ? "all" : String(kept)): bounded heap)")
+                    access = "keeps the first \(overflow ? "all" : String(kept)): bounded heap"
                 } else {
-                    names.append("")
+                    access = "sort"
                 }
-            case .project, .chart:
-                names.append("")
+                narrowed = true
+            case .project:
+                onTable = false
+            case .chart:
+                break
             case .limit(let n, let skip):
                 rows = max(0, min(n, rows - skip))
-                names.append("")
+                narrowed = true
             case .top(let n, _, let per):
-                if per == nil { rows = min(n, rows) } else { exact = false }
-                names.append("")
+                if per == nil {
+                    rows = min(n, rows)
+                    access = "bounded heap"
+                } else {
+                    bound = bound == "exact" ? "at most" : bound
+                    access = "best \(n) of each group"
+                }
+                narrowed = true
             case .count:
                 rows = 1
-                exact = true
-                names.append("")
-            case .group:
-                exact = false
-                names.append("")
+                bound = "exact"
+                onTable = false
+            case .group(let keys, _):
+                bound = bound == "exact" ? "at most" : bound
+                // One stored key: no more groups than its distinct values (and null).
+                if keys.count == 1, case .field(let hops, let t, let field) = keys[0].expr.kind, hops.isEmpty,
+                   let stats = store.tables[t].indexes.stats[field] {
+                    rows = min(rows, stats.distinct + (stats.nulls > 0 ? 1 : 0))
+                }
+                access = keys.count == 1 && compiler.denseKey(keys[0].expr) != nil ? "groups by code (array)" : "groups by hash"
+                onTable = false
             }
-            if names[names.count - 1].isEmpty {
-                names[names.count - 1] = stageTexts[i]
-            } else {
-                names[names.count - 1] = stageTexts[i] + " " + names[names.count - 1].dropFirst("where ".count)
-            }
-            inputs.append(.int(Int64(input)))
-            outputs.append(.int(Int64(rows)))
-            bounds.append(.string(exact ? "exact" : "at most"))
+            plan.append(Row(stage: stageTexts[i], access: access, rowsIn: input, rowsOut: rows, bound: bound))
+            plan += terms
         }
-        var columns = [OutputColumn(name: "stage", type: .string), OutputColumn(name: "rows_in", type: .int),
+        return frame(plan, trace: trace)
+    }
+
+    /// A planned `where`: its access in a word, and a row per term when there are several.
+    static func describe(_ filter: AccessPlanner.FilterPlan, input: Int, texts: [Range<Int>: String]) -> (String, [Row]) {
+        let access: String
+        if filter.indexed.isEmpty {
+            access = filter.narrowed ? "check each row" : "full scan"
+        } else {
+            let kinds = filter.indexed.map(\.accessText)
+            access = (kinds.count == 1 ? kinds[0] : "index (\(kinds.count) terms)") + (filter.checked.isEmpty ? "" : ", then check each row")
+        }
+        let terms = filter.indexed + filter.checked
+        guard terms.count > 1 else { return (access, []) }
+        var rows: [Row] = []
+        var rowsIn = input
+        for (k, term) in terms.enumerated() {
+            let isIndexed = k < filter.indexed.count
+            let out = isIndexed ? filter.estimates[k] : (filter.estimates.last ?? input)
+            let intersect = isIndexed && (k > 0 || filter.narrowed)
+            let known = isIndexed && !intersect
+            rows.append(Row(stage: "  " + (texts[term.expr.span] ?? "(a condition)"), access: isIndexed ? term.accessText + (intersect ? ", intersected" : "") : "check each row",
+                            rowsIn: rowsIn, rowsOut: isIndexed && !known ? out : (known ? term.rows : out),
+                            bound: known ? "exact" : "estimate", isTerm: true))
+            if isIndexed { rowsIn = out }
+        }
+        // The checks are one pass: each shows the rows after all of them.
+        return (access, rows)
+    }
+
+    /// The AND-terms of a condition as written.
+    static func conjuncts(_ e: Expr) -> [Expr] {
+        if case .binary(.and, let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
+        return [e]
+    }
+
+    static func frame(_ plan: [Row], trace: [Executor.StageTrace]?) -> Frame {
+        var columns = [OutputColumn(name: "stage", type: .string), OutputColumn(name: "access", type: .string), OutputColumn(name: "rows_in", type: .int),
                        OutputColumn(name: "rows_out", type: .int), OutputColumn(name: "rows_out_is", type: .string)]
-        var values: [[Value]] = [names.map { .string($0) }, inputs, outputs, bounds]
-        if let trace, trace.count == names.count + 1 {
+        var values: [[Value]] = [plan.map { .string($0.stage) }, plan.map { .string($0.access) },
+                                 plan.map { $0.rowsIn.map { .int(Int64($0)) } ?? .null },
+                                 plan.map { .int(Int64($0.rowsOut)) }, plan.map { .string($0.bound) }]
+        let stageCount = plan.filter { !$0.isTerm }.count
+        if let trace, trace.count == stageCount + 1 {
+            var actual: [Value] = [], ms: [Value] = []
+            var next = 0
+            for row in plan {
+                if row.isTerm {
+                    actual.append(.null)
+                    ms.append(.null)
+                } else {
+                    actual.append(.int(Int64(trace[next].rows)))
+                    ms.append(.decimal((trace[next].milliseconds * 1000).rounded() / 1000))
+                    next += 1
+                }
+            }
+            let last = trace[trace.count - 1]
             values[0].append(.string("result"))
-            values[1].append(outputs.last ?? .null)
-            values[2].append(trace.last.map { .int(Int64($0.rows)) } ?? .null)
-            values[3].append(.string("exact"))
+            values[1].append(.string(""))
+            values[2].append(.int(Int64(plan.last { !$0.isTerm }?.rowsOut ?? 0)))
+            values[3].append(.int(Int64(last.rows)))
+            values[4].append(.string("exact"))
+            actual.append(.int(Int64(last.rows)))
+            ms.append(.decimal((last.milliseconds * 1000).rounded() / 1000))
             columns += [OutputColumn(name: "actual_rows", type: .int), OutputColumn(name: "ms", type: .decimal)]
-            values.append(trace.map { .int(Int64($0.rows)) })
-            values.append(trace.map { .decimal(($0.milliseconds * 1000).rounded() / 1000) })
+            values += [actual, ms]
         }
         return Frame(columns: columns, values: values)
     }

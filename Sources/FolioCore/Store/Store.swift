@@ -8,14 +8,18 @@ public final class EntityTable: Sendable {
     public let links: [Int: [Int32]]
     /// For each collection name (lowercased), the child rows per row of this entity.
     public let collections: [String: CSR]
+    /// Postings and sorted indexes by field, with the statistics the planner uses.
+    public let indexes: TableIndexes
 
-    public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: [Int32]], collections: [String: CSR]) {
+    public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: [Int32]], collections: [String: CSR],
+                indexes: TableIndexes) {
         self.def = def
         self.rowCount = rowCount
         self.columns = columns
         self.idIndex = idIndex
         self.links = links
         self.collections = collections
+        self.indexes = indexes
     }
 
     public var name: String { def.name }

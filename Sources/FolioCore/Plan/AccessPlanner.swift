@@ -1,0 +1,391 @@
+/// Chooses how a `where` on a table finds its rows, in the manner of SQLite's planner: the
+/// condition is split into AND-terms; each term that an index can answer (the id index,
+/// postings of a picklist or boolean column, a range of a sorted int, money or date column)
+/// knows its exact row count before any row is read; the planner prices every way of
+/// starting from the most selective index terms and checking the rest on the survivors, and
+/// keeps the cheapest. A full scan is one of the candidates.
+///
+/// Costs are in "row checks" (one stored-column comparison of one row in a sequential scan
+/// costs 1): reading a posting costs ½ (a sequential copy), a row of a range 2 (it is sorted
+/// back into row order), intersecting with another index term ½ per row of each side (a
+/// bitmap built and probed), and checking a term on a candidate reached by row number twice
+/// its weight (a random read).
+struct AccessPlanner {
+    let store: Store
+    let compiler: ExprCompiler
+
+    /// How one AND-term is answered.
+    enum Path {
+        /// Evaluated on each candidate row.
+        case check
+        /// Rows from the id index.
+        case id([Int32])
+        /// The union of postings slots of a picklist or boolean field (slot 0 = null).
+        case postings(field: Int, slots: [Int])
+        /// Positions `lo..<hi` of a field's sorted index.
+        case range(field: Int, Range<Int>)
+    }
+
+    struct Term {
+        let expr: TExpr
+        let path: Path
+        /// Rows the term keeps: exact for an index path, estimated for a check.
+        let rows: Int
+        /// Cost of checking the term on one row.
+        let weight: Double
+
+        var isIndexed: Bool { if case .check = path { false } else { true } }
+
+        /// How `explain` names the access path.
+        var accessText: String {
+            switch path {
+            case .check: "check each row"
+            case .id: "id index"
+            case .postings(_, let slots): slots.count == 1 ? "postings" : "postings (\(slots.count) values)"
+            case .range: "sorted index range"
+            }
+        }
+    }
+
+    /// The chosen plan for one `where`.
+    struct FilterPlan {
+        /// Rows of the table (or of the rows coming in).
+        let inputRows: Int
+        /// Whether the rows coming in are a subset (then every index term intersects).
+        let narrowed: Bool
+        /// Index terms, most selective first: the first gives the candidates (unless the rows
+        /// come in narrowed), the others are intersected with them.
+        let indexed: [Term]
+        /// Terms evaluated on each candidate.
+        let checked: [Term]
+        /// Estimated rows after each indexed term, then after the checks.
+        let estimates: [Int]
+
+        var estimatedRows: Int { estimates.last ?? inputRows }
+        /// The row count is known without reading a row: one index term and nothing else.
+        var knownCount: Int? { !narrowed && checked.isEmpty && indexed.count == 1 ? indexed[0].rows : nil }
+        var usesIndex: Bool { !indexed.isEmpty }
+    }
+
+    // MARK: - Planning
+
+    func plan(_ condition: TExpr, table: Int, incoming: Int?) -> FilterPlan {
+        let t = store.tables[table]
+        let n = incoming ?? t.rowCount
+        let terms = Self.conjuncts(condition).map { analyse($0, table: table) }
+        let indexOrder = terms.indices.filter { terms[$0].isIndexed }.sorted { terms[$0].rows < terms[$1].rows }
+        let indexTerms = indexOrder.map { terms[$0] }
+        let checks = terms.filter { !$0.isIndexed }
+        let allWeight = terms.reduce(0.0) { $0 + $1.weight }
+
+        // Candidates: start from the first k index terms (k = 0 is a full scan).
+        var bestK = 0
+        var bestCost = Double(n) * allWeight
+        var cost = 0.0
+        var candidates = Double(n)
+        let tableRows = Double(max(1, t.rowCount))
+        for (i, term) in indexTerms.enumerated() {
+            let rows = Double(term.rows)
+            if i == 0 && incoming == nil {
+                cost += Self.materialiseCost(term, tableRows: tableRows)
+                candidates = rows
+            } else {
+                cost += 0.5 * (rows + candidates)
+                candidates = candidates * rows / tableRows
+            }
+            var remaining = checks.reduce(0.0) { $0 + $1.weight }
+            for later in indexTerms[(i + 1)...] { remaining += later.weight }
+            let total = cost + candidates * 2 * remaining
+            if total < bestCost {
+                bestCost = total
+                bestK = i + 1
+            }
+        }
+        let indexed = Array(indexTerms.prefix(bestK))
+        let used = Set(indexOrder.prefix(bestK))
+        // The rest, cheapest first (`and` stops at the first that fails).
+        let checked = terms.indices.filter { !used.contains($0) }.map { terms[$0] }.sorted { $0.weight < $1.weight }
+        var estimates: [Int] = []
+        var rows = Double(n)
+        for (i, term) in indexed.enumerated() {
+            rows = (i == 0 && incoming == nil) ? Double(term.rows) : rows * Double(term.rows) / tableRows
+            estimates.append(Int(rows.rounded(.up)))
+        }
+        for term in checked { rows *= Double(term.rows) / tableRows }
+        if !checked.isEmpty { estimates.append(Int(rows.rounded(.up))) }
+        return FilterPlan(inputRows: n, narrowed: incoming != nil, indexed: indexed, checked: checked, estimates: estimates)
+    }
+
+    static func materialiseCost(_ term: Term, tableRows: Double) -> Double {
+        switch term.path {
+        case .range: Double(term.rows) * 2
+        default: Double(term.rows) * 0.5
+        }
+    }
+
+    /// The AND-terms of a condition.
+    static func conjuncts(_ e: TExpr) -> [TExpr] {
+        if case .and(let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
+        return [e]
+    }
+
+    /// A term's access path, its rows and its weight.
+    func analyse(_ e: TExpr, table: Int) -> Term {
+        let t = store.tables[table]
+        if let path = indexPath(e, table: table) {
+            return Term(expr: e, path: path, rows: rows(of: path, in: t), weight: 1)
+        }
+        let selectivity: Double
+        switch e.kind {
+        case .compare(.equal, _, _), .inList(_, _, negated: false), .has(_, _, _, negated: false), .like(_, _, negated: false): selectivity = 0.1
+        default: selectivity = 0.25
+        }
+        return Term(expr: e, path: .check, rows: Int((Double(t.rowCount) * selectivity).rounded(.up)), weight: Self.weight(e))
+    }
+
+    func rows(of path: Path, in t: EntityTable) -> Int {
+        switch path {
+        case .check: t.rowCount
+        case .id(let rows): rows.count
+        case .postings(let field, let slots):
+            t.indexes.postings[field].map { p in slots.reduce(0) { $0 + Int(p.offsets[$1 + 1] - p.offsets[$1]) } } ?? t.rowCount
+        case .range(_, let positions): positions.count
+        }
+    }
+
+    /// What evaluating an expression once costs, roughly, in stored-column comparisons.
+    static func weight(_ e: TExpr) -> Double {
+        switch e.kind {
+        case .field(let hops, _, _): return 1 + 2 * Double(hops.count)
+        case .column, .constant, .range, .duration: return 0.5
+        case .negate(let x), .not(let x), .toEnum(let x, _): return weight(x) + 0.5
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): return weight(a) + weight(b)
+        case .inList(let x, let items, _): return weight(x) + Double(items.count) * 0.5
+        case .inRange(let x, _, _, _), .isNull(let x, _): return weight(x)
+        case .like(let x, let p, _): return weight(x) + weight(p) + 4
+        case .between(let x, let a, let b, _): return weight(x) + weight(a) + weight(b)
+        case .has(let x, _, let items, _): return weight(x) + 2 + Double(items.count)
+        case .call(_, let args): return args.reduce(3) { $0 + weight($1) }
+        case .collection, .collectionField, .collectionAggregate: return 25
+        }
+    }
+
+    // MARK: - Index paths
+
+    /// The index path of one term, when an index answers it exactly.
+    func indexPath(_ e: TExpr, table: Int) -> Path? {
+        switch e.kind {
+        case .compare(let op, let a, let b):
+            if let (field, constant) = storedField(a, constant: b, table: table) { return comparisonPath(op, field: field, constant, table: table) }
+            if let (field, constant) = storedField(b, constant: a, table: table) { return comparisonPath(op.flipped, field: field, constant, table: table) }
+            return nil
+        case .inList(let x, let items, let negated):
+            guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0,
+                  let p = store.tables[table].indexes.postings[field] else { return nil }
+            var slots: Set<Int> = []
+            for item in items {
+                guard let v = constant(item), let slot = postingsSlot(v) else { return nil }
+                slots.insert(slot)
+            }
+            let all = Set(1..<(p.offsets.count - 1))
+            return .postings(field: field, slots: (negated ? all.subtracting(slots) : slots).sorted())
+        case .inRange(let x, let lo, let hi, negated: false):
+            guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table else { return nil }
+            return rangePath(field: field, lo: Int64(lo), hi: Int64(hi), table: table)
+        case .between(let x, let lo, let hi, negated: false):
+            guard let (field, low) = storedField(x, constant: lo, table: table), let high = constant(hi),
+                  let l = integerKey(low, field: field, table: table), let h = integerKey(high, field: field, table: table) else { return nil }
+            return rangePath(field: field, lo: l, hi: h, table: table)
+        case .isNull(let x, let negated):
+            guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0,
+                  let p = store.tables[table].indexes.postings[field] else { return nil }
+            return .postings(field: field, slots: negated ? Array(1..<(p.offsets.count - 1)) : [0])
+        case .field(let hops, let tb, let field) where e.type == .bool && hops.isEmpty && tb == table && field > 0:
+            return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
+        case .compare, .and, .or, .not, .inRange, .between, .field, .column, .constant, .range, .duration, .negate, .arithmetic,
+             .like, .has, .call, .collection, .collectionField, .collectionAggregate, .toEnum:
+            return nil
+        }
+    }
+
+    /// `x` as a stored field of the table itself, with `c` as a constant.
+    func storedField(_ x: TExpr, constant c: TExpr, table: Int) -> (Int, Value)? {
+        guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field >= 0, let v = constant(c) else { return nil }
+        return (field, v)
+    }
+
+    func comparisonPath(_ op: BinaryOperator, field: Int, _ k: Value, table: Int) -> Path? {
+        let t = store.tables[table]
+        if field == 0 {
+            guard op == .equal, case .string(var key) = k, key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return .id(key.withUTF8 { t.idIndex.lookupFolded($0, in: t.ids) })
+        }
+        if let p = t.indexes.postings[field] {
+            guard let slot = postingsSlot(k) else { return nil }
+            let values = 1..<(p.offsets.count - 1)
+            switch op {
+            case .equal: return .postings(field: field, slots: [slot])
+            // `!=` treats null as a value: null != "x" holds.
+            case .notEqual: return .postings(field: field, slots: [0] + values.filter { $0 != slot })
+            case .less: return slot == 0 ? nil : .postings(field: field, slots: Array(1..<slot))
+            case .lessEqual: return slot == 0 ? nil : .postings(field: field, slots: Array(1...slot))
+            case .greater: return slot == 0 ? nil : .postings(field: field, slots: Array((slot + 1)..<values.upperBound))
+            case .greaterEqual: return slot == 0 ? nil : .postings(field: field, slots: Array(slot..<values.upperBound))
+            default: return nil
+            }
+        }
+        guard let key = integerKey(k, field: field, table: table) else { return nil }
+        switch op {
+        case .equal: return rangePath(field: field, lo: key, hi: key, table: table)
+        case .less: return key == .min ? nil : rangePath(field: field, lo: nil, hi: key - 1, table: table)
+        case .lessEqual: return rangePath(field: field, lo: nil, hi: key, table: table)
+        case .greater: return key == .max ? nil : rangePath(field: field, lo: key + 1, hi: nil, table: table)
+        case .greaterEqual: return rangePath(field: field, lo: key, hi: nil, table: table)
+        default: return nil
+        }
+    }
+
+    /// The postings slot of a picklist or boolean constant (0 for null).
+    func postingsSlot(_ v: Value) -> Int? {
+        switch v {
+        case .null: 0
+        case .enumeration(let code, _): Int(code) + 1
+        case .bool(let b): b ? 2 : 1
+        default: nil
+        }
+    }
+
+    /// A constant as the integer a sorted column holds (cents for money, days for dates).
+    func integerKey(_ v: Value, field: Int, table: Int) -> Int64? {
+        switch (store.tables[table].columns[field], v) {
+        case (.int, .int(let k)) where k != Column.nullInt: return k
+        case (.money, .money(let k)) where k != Column.nullInt: return k
+        case (.money, .int(let k)):
+            let (cents, overflow) = k.multipliedReportingOverflow(by: 100)
+            return overflow || cents == Column.nullInt ? nil : cents
+        case (.date, .date(let d)) where d != Day.null: return Int64(d)
+        default: return nil
+        }
+    }
+
+    func rangePath(field: Int, lo: Int64?, hi: Int64?, table: Int) -> Path? {
+        let t = store.tables[table]
+        guard let index = t.indexes.sorted[field], let value = Self.integerReader(t.columns[field]) else { return nil }
+        return .range(field: field, index.positions(lo: lo, hi: hi, value))
+    }
+
+    static func integerReader(_ column: Column) -> ((Int) -> Int64)? {
+        switch column {
+        case .int(let a), .money(let a): return { a[$0] }
+        case .date(let a): return { Int64(a[$0]) }
+        default: return nil
+        }
+    }
+
+    /// The value of an expression that reads no row (`today - 60 days`, `100k`), else nil.
+    func constant(_ e: TExpr) -> Value? {
+        if case .constant(let v) = e.kind { return v }
+        guard Self.readsNoRow(e) else { return nil }
+        return compiler.value(e)(0)
+    }
+
+    static func readsNoRow(_ e: TExpr) -> Bool {
+        switch e.kind {
+        case .constant, .range, .duration: return true
+        case .negate(let x): return readsNoRow(x)
+        case .arithmetic(_, let a, let b): return readsNoRow(a) && readsNoRow(b)
+        case .call(_, let args): return args.allSatisfy(readsNoRow)
+        default: return false
+        }
+    }
+
+    // MARK: - Running a plan
+
+    /// The rows that pass, in the order they came (row order for a whole table).
+    func run(_ plan: FilterPlan, table: Int, incoming: [Int32]?, cancellation: Cancellation) throws(Interrupted) -> [Int32] {
+        let t = store.tables[table]
+        var candidates = incoming
+        for term in plan.indexed {
+            try cancellation.check()
+            if let current = candidates {
+                let members = bitmap(term, t)
+                candidates = current.filter { members.contains($0) }
+            } else {
+                candidates = materialise(term, t)
+            }
+        }
+        if plan.checked.isEmpty, let candidates { return candidates }
+        let checks = plan.checked.map { compiler.predicate($0.expr) }
+        let all: ExprCompiler.Predicate
+        if checks.count == 1 {
+            all = checks[0]
+        } else {
+            all = { r in checks.allSatisfy { $0(r) } }
+        }
+        return try cancellation.filter(candidates, count: t.rowCount, all)
+    }
+
+    /// An index term's rows, in row order.
+    func materialise(_ term: Term, _ t: EntityTable) -> [Int32] {
+        switch term.path {
+        case .check: preconditionFailure("a check is not materialised")
+        case .id(let rows): return rows.sorted()
+        case .postings(let field, let slots):
+            guard let p = t.indexes.postings[field] else { return [] }
+            if slots.count == 1 {
+                return Array(p.rows[Int(p.offsets[slots[0]])..<Int(p.offsets[slots[0] + 1])])
+            }
+            return bitmap(term, t).rows(expected: term.rows)
+        case .range(let field, let positions):
+            guard let index = t.indexes.sorted[field] else { return [] }
+            if positions.count < t.rowCount / 16 { return index.order[positions].sorted() }
+            return bitmap(term, t).rows(expected: term.rows)
+        }
+    }
+
+    /// An index term's rows as a bitmap over the table.
+    func bitmap(_ term: Term, _ t: EntityTable) -> RowBitmap {
+        var b = RowBitmap(count: t.rowCount)
+        switch term.path {
+        case .check: preconditionFailure("a check has no bitmap")
+        case .id(let rows):
+            for r in rows { b.insert(r) }
+        case .postings(let field, let slots):
+            guard let p = t.indexes.postings[field] else { break }
+            for s in slots {
+                for i in Int(p.offsets[s])..<Int(p.offsets[s + 1]) { b.insert(p.rows[i]) }
+            }
+        case .range(let field, let positions):
+            guard let index = t.indexes.sorted[field] else { break }
+            for i in positions { b.insert(index.order[i]) }
+        }
+        return b
+    }
+}
+
+/// A set of row numbers as bits.
+struct RowBitmap {
+    var words: [UInt64]
+
+    init(count: Int) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+    @inline(__always)
+    mutating func insert(_ r: Int32) { words[Int(r) >> 6] |= 1 << UInt64(r & 63) }
+
+    @inline(__always)
+    func contains(_ r: Int32) -> Bool { words[Int(r) >> 6] & (1 << UInt64(r & 63)) != 0 }
+
+    /// The rows in order.
+    func rows(expected: Int) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(expected)
+        for (i, word) in words.enumerated() {
+            var w = word
+            while w != 0 {
+                out.append(Int32(i << 6 | w.trailingZeroBitCount))
+                w &= w - 1
+            }
+        }
+        return out
+    }
+}

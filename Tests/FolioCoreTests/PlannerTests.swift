@@ -1,0 +1,80 @@
+import Testing
+@testable import FolioCore
+
+/// Whatever access path the planner picks (postings, a sorted-index range, an id lookup,
+/// intersections, a count read from the index), a `where` keeps exactly the rows a full scan
+/// keeps. `(…) or false` is one term no index answers, so it is the full scan to compare with.
+@Suite struct PlannerTests {
+    static let terms: [String: [String]] = [
+        "opportunities": [
+            #"stage = "negotiation""#, #"stage != "closed_won""#, #"stage in ("proposal", "negotiation")"#,
+            #"stage not in ("closed_won", "closed_lost")"#, #"stage < "proposal""#, #"stage >= "negotiation""#,
+            "stage is null", "stage is not null", #"type = "renewal""#, "amount > 100k", "amount <= 5000", "amount = 12000",
+            "amount between 10k and 50k", "probability < 30", "probability >= 70", "probability = 50",
+            "close_date in next 90 days", "close_date < today - 30 days", "close_date >= 2026-01-01", "created in last quarter",
+            #"account.region = "EMEA""#, "amount > probability * 1000", "close_date not in this year", "stage = null",
+        ],
+        "accounts": [
+            #"region = "EMEA""#, #"tier != "strategic""#, "health < 50", "health is null", "arr > 1m", "arr < 0",
+            "renewal_date in next 180 days", #"id = "A0000044""#, #"id = "a0000045""#, "employees between 100 and 1000",
+            #"industry in ("financial_services", "retail")"#, "nps >= 50", "seats_used > seats", "customer_since <= 2020-06-30",
+        ],
+        "contacts": [
+            "is_primary", "not is_primary", "is_primary = false", "is_primary != true", "last_contacted is null",
+            #"role = "champion""#, #"role != "champion""#, "last_contacted < today - 60 days", #"name like "%an%""#,
+        ],
+    ]
+
+    func output(_ query: String) -> String {
+        Fixtures.run(query, in: Fixtures.session(), format: .csv)
+    }
+
+    @Test func plannedMatchesFullScan() {
+        var generator = RobustnessTests.SplitMix(state: 17)
+        for (entity, terms) in Self.terms.sorted(by: { $0.key < $1.key }) {
+            for _ in 0..<120 {
+                let n = 1 + Int(generator.next() % 3)
+                let chosen = (0..<n).map { _ in terms[Int(generator.next() % UInt64(terms.count))] }
+                let condition = chosen.joined(separator: " and ")
+                let scan = output("\(entity) | where (\(condition)) or false | select id")
+                #expect(!scan.hasPrefix("error"), "\(condition): \(scan)")
+                #expect(output("\(entity) | where \(condition) | select id") == scan, "\(entity): \(condition)")
+                #expect(output("\(entity) | where \(condition) | count") == output("\(entity) | where (\(condition)) or false | count"), "\(entity): \(condition) | count")
+                // The second term on rows a first `where` narrowed (and reordered).
+                let split = chosen.dropFirst().map { " | where \($0)" }.joined()
+                #expect(output("\(entity) | sort id desc | where \(chosen[0])\(split) | select id")
+                        == output("\(entity) | sort id desc | where (\(condition)) or false | select id"), "\(entity): \(condition), split")
+            }
+        }
+    }
+
+    @Test func sortedIndexOrdersValuesAndKeepsTiesInRowOrder() {
+        let values: [Int64] = [5, Column.nullInt, -3, 5, 1 << 40, 0, -3, Column.nullInt, 5]
+        let index = SortedIndex.build(values, null: Column.nullInt)
+        #expect(index.order == [2, 6, 5, 0, 3, 8, 4])
+        #expect(index.distinct == 4)
+        let dates: [Int32] = [20, 10, Day.null, 10, 30]
+        let d = SortedIndex.build(dates, null: Day.null)
+        #expect(d.order == [1, 3, 0, 4])
+        #expect(d.positions(lo: 10, hi: 20) { Int64(dates[$0]) } == 0..<3)
+        #expect(d.positions(lo: 21, hi: nil) { Int64(dates[$0]) } == 3..<4)
+        #expect(d.positions(lo: 31, hi: nil) { Int64(dates[$0]) }.isEmpty)
+        // A span too wide for the radix sort goes through the comparison sort.
+        let wide: [Int64] = [Int64.max, 0, Int64.min + 1, 0]
+        #expect(SortedIndex.build(wide, null: Column.nullInt).order == [2, 1, 3, 0])
+    }
+
+    @Test func postingsHoldNullsInSlotZero() throws {
+        let t = try #require(Fixtures.sampleStore.table("opportunities"))
+        let field = try #require(t.def.fieldIndex("stage"))
+        let p = try #require(t.indexes.postings[field])
+        #expect(Int(p.offsets.last!) == t.rowCount)
+        guard case .enumeration(let column) = t.columns[field] else { Issue.record("stage is not a picklist"); return }
+        for slot in 0..<(p.offsets.count - 1) {
+            let rows = p.rows[Int(p.offsets[slot])..<Int(p.offsets[slot + 1])]
+            #expect(rows.allSatisfy { column.codes[Int($0)] + 1 == Int32(slot) })
+            #expect(rows.sorted() == Array(rows))
+        }
+    }
+}
+
