@@ -48,6 +48,49 @@ import Testing
         }
     }
 
+    /// `sort … | limit` and `top` walk a sorted index when the first key is an indexed column;
+    /// `KEY + 0` is the same key computed, which takes the bounded heap instead.
+    @Test(arguments: [
+        ("opportunities", "sort amount desc | limit 10", "sort amount + 0 desc | limit 10"),
+        ("opportunities", "sort probability, close_date desc | limit 25 offset 3", "sort probability + 0, close_date desc | limit 25 offset 3"),
+        ("opportunities", "sort probability desc nulls first | limit 7", "sort probability + 0 desc nulls first | limit 7"),
+        ("opportunities", "top 12 by probability", "top 12 by probability + 0"),
+        ("opportunities", "top 5 by close_date asc", "top 5 by close_date + 0 days asc"),
+        ("opportunities", #"where stage != "closed_lost" | top 9 by amount"#, #"where stage != "closed_lost" | top 9 by amount + 0"#),
+        ("opportunities", #"where stage = "closed_lost" | top 9 by amount"#, #"where stage = "closed_lost" | top 9 by amount + 0"#),
+        ("opportunities", "sort id desc | top 4 by amount", "sort id desc | top 4 by amount + 0"),
+        ("accounts", "sort health | limit 3000", "sort health + 0 | limit 3000"),
+        ("accounts", "sort health desc | limit 0", "sort health + 0 desc | limit 0"),
+        ("accounts", "top 3 by renewal_date asc", "top 3 by renewal_date + 0 days asc"),
+        ("accounts", "where arr > 1m | sort arr | limit 1000", "where arr > 1m | sort arr + 0 | limit 1000"),
+    ])
+    func indexedOrderMatchesHeap(entity: String, indexed: String, heap: String) {
+        let a = output("\(entity) | \(indexed) | select id")
+        #expect(!a.hasPrefix("error"), "\(a)")
+        #expect(a == output("\(entity) | \(heap) | select id"))
+    }
+
+    /// `top … per` finds groups by code for a picklist or foreign key and by hashing otherwise
+    /// (`coalesce(k, k)` is the same key, computed); both give the same rows in the same order,
+    /// and a count after it is the same whether or not the groups are put in order.
+    @Test(arguments: [
+        ("opportunities", "top 1 by amount per account_id"),
+        ("opportunities", "top 2 by close_date asc per stage"),
+        ("opportunities", "top 3 by probability per account.region"),
+        ("contacts", "top 1 by last_contacted per account_id"),
+        ("activities", "top 2 by date per kind"),
+        ("accounts", "top 2 by arr per country"),
+    ])
+    func topPerGroupPaths(entity: String, stage: String) {
+        let dense = output("\(entity) | \(stage) | select id")
+        let (head, per) = (stage.components(separatedBy: " per ")[0], stage.components(separatedBy: " per ")[1])
+        #expect(dense == output("\(entity) | \(head) per coalesce(\(per), \(per)) | select id"))
+        let lines = dense.split(separator: "\n").count - 1
+        #expect(output("\(entity) | \(stage) | count") == "count\n\(lines)\n")
+        #expect(output("\(entity) | \(stage) | where id like \"%1%\" | count")
+                == output("\(entity) | \(stage) | where id like \"%1%\" | select id | count"))
+    }
+
     @Test func sortedIndexOrdersValuesAndKeepsTiesInRowOrder() {
         let values: [Int64] = [5, Column.nullInt, -3, 5, 1 << 40, 0, -3, Column.nullInt, 5]
         let index = SortedIndex.build(values, null: Column.nullInt)

@@ -98,11 +98,17 @@ public struct Executor {
                 source = .frame(Frame(columns: items.map { OutputColumn(name: $0.name, type: $0.expr.type) }, values: values))
                 rows = nil
             case .sort(let keys):
-                let selected = rows ?? Array(0..<Int32(count))
                 // `sort … | limit N`: keep only the first N+offset instead of sorting everything.
                 if case .limit(let n, let offset)? = stages.first {
-                    rows = try sorter(keys, compiler).top(selected, min(selected.count, n.addingReportingOverflow(offset).overflow ? .max : n + offset))
+                    let k = n.addingReportingOverflow(offset).overflow ? Int.max : n + offset
+                    if let walked = try indexedTop(keys, k, source: source, rows: rows, compiler) {
+                        rows = walked
+                    } else {
+                        let selected = rows ?? Array(0..<Int32(count))
+                        rows = try sorter(keys, compiler).top(selected, min(selected.count, k))
+                    }
                 } else {
+                    let selected = rows ?? Array(0..<Int32(count))
                     rows = try sorter(keys, compiler).sorted(selected)
                 }
             case .limit(let n, let offset):
@@ -110,10 +116,12 @@ public struct Executor {
                 let lo = min(offset, selected.count), hi = lo + min(selected.count - lo, n)
                 rows = Array(selected[lo..<hi])
             case .top(let n, let key, let per):
-                let selected = rows ?? Array(0..<Int32(count))
                 if let per {
-                    rows = try topPerGroup(selected, n, key: key, per: per, compiler: compiler)
+                    rows = try topPerGroup(rows ?? Array(0..<Int32(count)), n, key: key, per: per, compiler: compiler, ordered: Self.orderIsObserved(stages))
+                } else if let walked = try indexedTop([key], n, source: source, rows: rows, compiler) {
+                    rows = walked
                 } else {
+                    let selected = rows ?? Array(0..<Int32(count))
                     rows = try sorter([key], compiler).top(selected, min(n, selected.count))
                 }
             case .count:
@@ -137,33 +145,124 @@ public struct Executor {
     }
 
     /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows
-    /// by KEY, found with a bounded heap per group rather than one sort of everything.
-    func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler) throws(Interrupted) -> [Int32] {
-        let groupOf = compiler.value(per)
-        var index: [Grouper.KeyPart: Int] = [:]
-        var groupValues: [Value] = []
-        var members: [[Int32]] = []
-        for (i, r) in rows.enumerated() {
+    /// by KEY. The key is extracted once; rows are bucketed by group (by code in an array for
+    /// a picklist, boolean or foreign key, else by hashing the value) with a counting sort, and
+    /// only each group's own rows are ranked. When nothing after it observes the order (only
+    /// `where` stages, then `count`), the groups are not put in order.
+    func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler, ordered: Bool) throws(Interrupted) -> [Int32] {
+        let (groupOf, groupCount, firstRow) = try groupIDs(rows, per, compiler)
+        let buckets = CSR(links: groupOf, parentCount: groupCount)
+        let sorter = sorter([key], compiler)
+        let k = try sorter.extract(rows)
+        var groupOrder = Array(0..<groupCount)
+        if ordered {
+            let groupValue = compiler.value(per)
+            let values = firstRow.map { groupValue(Int($0)) }
+            try cancellation.sort(&groupOrder) { x, y in Self.groupPrecedes(values[x], values[y], x, y) }
+        }
+        var out: [Int32] = []
+        out.reserveCapacity(min(rows.count, groupCount * max(1, min(n, 4))))
+        for (i, g) in groupOrder.enumerated() {
             if i % Cancellation.stride == 0 { try cancellation.check() }
-            let v = groupOf(Int(r))
-            let part = Grouper.KeyPart(v)
-            if let g = index[part] {
-                members[g].append(r)
-            } else {
-                index[part] = members.count
-                groupValues.append(v)
-                members.append([r])
+            let members = buckets.rows[Int(buckets.offsets[g])..<Int(buckets.offsets[g + 1])]
+            for position in sorter.best(k, Array(members.map(Int.init)), n) { out.append(rows[position]) }
+        }
+        return out
+    }
+
+    /// Whether the stages that follow can tell the order of their rows apart: not when they
+    /// are only `where` stages ending in `count`.
+    static func orderIsObserved(_ stages: ArraySlice<CheckedStage>) -> Bool {
+        for stage in stages {
+            switch stage {
+            case .filter: continue
+            case .count: return false
+            default: return true
             }
         }
-        let order = Array(members.indices).sorted { x, y in
-            let a = groupValues[x], b = groupValues[y]
-            if a.isNull != b.isNull { return b.isNull }
-            return a.isNull ? x < y : (Value.compare(a, b) ?? 0) < 0 || ((Value.compare(a, b) ?? 0) == 0 && x < y)
+        return true
+    }
+
+    /// Group keys in order: by value, nulls last, ties (equal under `=`) by first appearance.
+    static func groupPrecedes(_ a: Value, _ b: Value, _ x: Int, _ y: Int) -> Bool {
+        if a.isNull != b.isNull { return b.isNull }
+        if a.isNull { return x < y }
+        let c = Value.compare(a, b) ?? 0
+        return c < 0 || (c == 0 && x < y)
+    }
+
+    /// For each position of `rows`, its group (numbered in order of first appearance), the
+    /// number of groups, and each group's first row.
+    func groupIDs(_ rows: [Int32], _ per: TExpr, _ compiler: ExprCompiler) throws(Interrupted) -> ([Int32], Int, [Int32]) {
+        var groupOf = [Int32](repeating: 0, count: rows.count)
+        var firstRow: [Int32] = []
+        if let dense = compiler.denseKey(per) {
+            var groupOfSlot = [Int32](repeating: -1, count: dense.slots)
+            for (i, r) in rows.enumerated() {
+                if i % Cancellation.stride == 0 { try cancellation.check() }
+                let slot = dense.slot(Int(r))
+                if groupOfSlot[slot] < 0 {
+                    groupOfSlot[slot] = Int32(firstRow.count)
+                    firstRow.append(r)
+                }
+                groupOf[i] = groupOfSlot[slot]
+            }
+            return (groupOf, firstRow.count, firstRow)
         }
-        let sorter = sorter([key], compiler)
-        var out: [Int32] = []
-        for g in order { out += try sorter.top(members[g], min(n, members[g].count)) }
-        return out
+        let value = compiler.value(per)
+        var index: [Grouper.KeyPart: Int32] = [:]
+        for (i, r) in rows.enumerated() {
+            if i % Cancellation.stride == 0 { try cancellation.check() }
+            let part = Grouper.KeyPart(value(Int(r)))
+            if let g = index[part] {
+                groupOf[i] = g
+            } else {
+                index[part] = Int32(firstRow.count)
+                groupOf[i] = Int32(firstRow.count)
+                firstRow.append(r)
+            }
+        }
+        return (groupOf, firstRow.count, firstRow)
+    }
+
+    /// The first `k` rows by `keys` through the sorted index of the first key (a stored int,
+    /// money or date field of the table): the index is walked from the right end, keeping
+    /// rows of the input, until `k` are found and the `k`-th's ties are in; only those are
+    /// sorted by every key. Nil when no index serves (the caller uses a bounded heap): the
+    /// key is not indexed, the input is not in row order, nulls would be needed first, or
+    /// the input is so small that a heap over it is cheaper than the walk.
+    func indexedTop(_ keys: [CheckedSortKey], _ k: Int, source: RowSource, rows: [Int32]?, _ compiler: ExprCompiler) throws(Interrupted) -> [Int32]? {
+        guard case .table(let table) = source, let first = keys.first,
+              case .field(let hops, let t, let field) = first.expr.kind, hops.isEmpty, field >= 0, store.tables[t] === table,
+              let index = table.indexes.sorted[field], let value = AccessPlanner.integerReader(table.columns[field]) else { return nil }
+        if k == 0 { return [] }
+        var members: RowBitmap? = nil
+        if let rows {
+            guard rows.count >= table.rowCount / 16, zip(rows, rows.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+            var b = RowBitmap(count: table.rowCount)
+            for r in rows { b.insert(r) }
+            members = b
+        }
+        let available = rows?.count ?? table.rowCount
+        if first.nullsFirst && index.order.count < table.rowCount { return nil }
+        var candidates: [Int32] = []
+        var boundary: Int64? = nil
+        let order = index.order
+        var step = 0
+        for i in 0..<order.count {
+            if step & 0xFFFF == 0xFFFF { try cancellation.check() }
+            step += 1
+            let row = order[first.descending ? order.count - 1 - i : i]
+            if let members, !members.contains(row) { continue }
+            let v = value(Int(row))
+            if let boundary, v != boundary { break }
+            candidates.append(row)
+            if candidates.count >= min(k, available) && boundary == nil { boundary = v }
+        }
+        // Fewer than `k` non-null rows: the nulls (last) would be needed too.
+        if boundary == nil && candidates.count < min(k, available) { return nil }
+        candidates.sort()
+        return Array(try sorter(keys, compiler).sorted(candidates).prefix(k))
     }
 
     func sorter(_ keys: [CheckedSortKey], _ compiler: ExprCompiler) -> Sorter {
@@ -270,6 +369,18 @@ struct Sorter {
             throw error
         }
         return order.map { rows[$0] }
+    }
+
+    /// The first `n` of `positions` (into the extracted keys `k`) in sort order; ties keep
+    /// the order of `positions`.
+    func best(_ k: [KeyValues], _ positions: [Int], _ n: Int) -> [Int] {
+        if positions.count <= 1 || n == 0 { return n == 0 ? [] : positions }
+        if n == 1 {
+            var winner = positions[0]
+            for p in positions.dropFirst() where compare(k, p, winner) < 0 { winner = p }
+            return [winner]
+        }
+        return Array(positions.sorted { compare(k, $0, $1) < 0 }.prefix(n))
     }
 
     /// The first `n` rows in sort order, by a bounded max-heap (O(rows · log n)).

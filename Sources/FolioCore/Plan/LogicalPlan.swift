@@ -51,12 +51,12 @@ public enum LogicalPlan {
                     access += "; count from the index"
                 }
                 narrowed = true
-            case .sort:
+            case .sort(let keys):
                 // `sort … | limit N` keeps only the first N (+ offset) rows, with a bounded heap.
                 if i + 1 < checked.stages.count, case .limit(let n, let skip) = checked.stages[i + 1] {
                     let (kept, overflow) = n.addingReportingOverflow(skip)
                     rows = min(rows, overflow ? rows : kept)
-                    access = "keeps the first \(overflow ? "all" : String(kept)): bounded heap"
+                    access = "keeps the first \(overflow ? "all" : String(kept)): " + orderAccess(keys, table: checked.table, store: store, onTable: onTable, narrowed: narrowed)
                 } else {
                     access = "sort"
                 }
@@ -68,13 +68,14 @@ public enum LogicalPlan {
             case .limit(let n, let skip):
                 rows = max(0, min(n, rows - skip))
                 narrowed = true
-            case .top(let n, _, let per):
+            case .top(let n, let key, let per):
                 if per == nil {
                     rows = min(n, rows)
-                    access = "bounded heap"
+                    access = orderAccess([key], table: checked.table, store: store, onTable: onTable, narrowed: narrowed)
                 } else {
                     bound = bound == "exact" ? "at most" : bound
-                    access = "best \(n) of each group"
+                    access = "best \(n) of each group, found by " + (per.flatMap { compiler.denseKey($0) } != nil ? "code (array)" : "hash")
+                        + (Executor.orderIsObserved(checked.stages[(i + 1)...]) ? "" : "; groups not ordered, only count follows")
                 }
                 narrowed = true
             case .count:
@@ -95,6 +96,16 @@ public enum LogicalPlan {
             plan += terms
         }
         return frame(plan, trace: trace)
+    }
+
+    /// How `sort … | limit` or `top` finds its first rows: a walk of the first key's sorted
+    /// index when it has one (on rows a `where` narrowed, only when many are left), else a
+    /// bounded heap.
+    static func orderAccess(_ keys: [CheckedSortKey], table: Int, store: Store, onTable: Bool, narrowed: Bool) -> String {
+        guard onTable, let first = keys.first, case .field(let hops, let t, let field) = first.expr.kind, hops.isEmpty, t == table,
+              field >= 0, store.tables[t].indexes.sorted[field] != nil else { return "bounded heap" }
+        let name = store.tables[t].def.fields[field].name
+        return narrowed ? "sorted index on \(name) if many rows are left, else bounded heap" : "sorted index on \(name), walked from the \(first.descending ? "top" : "bottom")"
     }
 
     /// A planned `where`: its access in a word, and a row per term when there are several.
