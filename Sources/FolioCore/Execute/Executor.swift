@@ -150,6 +150,7 @@ public struct Executor {
     /// only each group's own rows are ranked. When nothing after it observes the order (only
     /// `where` stages, then `count`), the groups are not put in order.
     func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler, ordered: Bool) throws(Interrupted) -> [Int32] {
+        if n == 0 || rows.isEmpty { return [] }
         let (groupOf, groupCount, firstRow) = try groupIDs(rows, per, compiler)
         let buckets = CSR(links: groupOf, parentCount: groupCount)
         let sorter = sorter([key], compiler)
@@ -165,7 +166,11 @@ public struct Executor {
         for (i, g) in groupOrder.enumerated() {
             if i % Cancellation.stride == 0 { try cancellation.check() }
             let members = buckets.rows[Int(buckets.offsets[g])..<Int(buckets.offsets[g + 1])]
-            for position in sorter.best(k, Array(members.map(Int.init)), n) { out.append(rows[position]) }
+            if members.count == 1 || n == 1 {
+                out.append(rows[sorter.first(k, members)])
+            } else {
+                for position in sorter.best(k, members.map(Int.init), n) { out.append(rows[position]) }
+            }
         }
         return out
     }
@@ -371,15 +376,16 @@ struct Sorter {
         return order.map { rows[$0] }
     }
 
+    /// The first of `positions` (not empty) in sort order; ties keep the earliest position.
+    func first(_ k: [KeyValues], _ positions: ArraySlice<Int32>) -> Int {
+        var winner = Int(positions[positions.startIndex])
+        for p in positions.dropFirst() where compare(k, Int(p), winner) < 0 { winner = Int(p) }
+        return winner
+    }
+
     /// The first `n` of `positions` (into the extracted keys `k`) in sort order; ties keep
     /// the order of `positions`.
     func best(_ k: [KeyValues], _ positions: [Int], _ n: Int) -> [Int] {
-        if positions.count <= 1 || n == 0 { return n == 0 ? [] : positions }
-        if n == 1 {
-            var winner = positions[0]
-            for p in positions.dropFirst() where compare(k, p, winner) < 0 { winner = p }
-            return [winner]
-        }
         return Array(positions.sorted { compare(k, $0, $1) < 0 }.prefix(n))
     }
 
