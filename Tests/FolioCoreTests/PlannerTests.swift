@@ -18,6 +18,9 @@ import Testing
             #"region = "EMEA""#, #"tier != "strategic""#, "health < 50", "health is null", "arr > 1m", "arr < 0",
             "renewal_date in next 180 days", #"id = "A0000044""#, #"id = "a0000045""#, "employees between 100 and 1000",
             #"industry in ("financial_services", "retail")"#, "nps >= 50", "seats_used > seats", "customer_since <= 2020-06-30",
+            #"exists(opportunities[stage = "negotiation"])"#, #"exists(contacts[role = "champion" and is_primary])"#,
+            "exists(opportunities[amount > 500k and close_date in next 90 days])", #"not exists(opportunities[stage = "closed_won"])"#,
+            "count(contacts) >= 5", "exists(contacts)", "count(opportunities) = 0", #"exists(opportunities[name like "%a%"])"#,
         ],
         "contacts": [
             "is_primary", "not is_primary", "is_primary = false", "is_primary != true", "last_contacted is null",

@@ -152,7 +152,6 @@ public struct Executor {
     func topPerGroup(_ rows: [Int32], _ n: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler, ordered: Bool) throws(Interrupted) -> [Int32] {
         if n == 0 || rows.isEmpty { return [] }
         let (groupOf, groupCount, firstRow) = try groupIDs(rows, per, compiler)
-        let buckets = CSR(links: groupOf, parentCount: groupCount)
         let sorter = sorter([key], compiler)
         let k = try sorter.extract(rows)
         var groupOrder = Array(0..<groupCount)
@@ -161,13 +160,26 @@ public struct Executor {
             let values = firstRow.map { groupValue(Int($0)) }
             try cancellation.sort(&groupOrder) { x, y in Self.groupPrecedes(values[x], values[y], x, y) }
         }
+        if n == 1 {
+            // One pass: each group's best position so far.
+            var best = [Int32](repeating: -1, count: groupCount)
+            let precedes = sorter.precedes(k)
+            for i in 0..<rows.count {
+                if i % Cancellation.stride == 0 { try cancellation.check() }
+                let g = Int(groupOf[i])
+                let b = best[g]
+                if b < 0 || precedes(i, Int(b)) { best[g] = Int32(i) }
+            }
+            return groupOrder.map { rows[Int(best[$0])] }
+        }
+        let buckets = CSR(links: groupOf, parentCount: groupCount)
         var out: [Int32] = []
-        out.reserveCapacity(min(rows.count, groupCount * max(1, min(n, 4))))
+        out.reserveCapacity(min(rows.count, groupCount * min(n, 4)))
         for (i, g) in groupOrder.enumerated() {
             if i % Cancellation.stride == 0 { try cancellation.check() }
             let members = buckets.rows[Int(buckets.offsets[g])..<Int(buckets.offsets[g + 1])]
-            if members.count == 1 || n == 1 {
-                out.append(rows[sorter.first(k, members)])
+            if members.count == 1 {
+                out.append(rows[Int(members[members.startIndex])])
             } else {
                 for position in sorter.best(k, members.map(Int.init), n) { out.append(rows[position]) }
             }
@@ -376,11 +388,20 @@ struct Sorter {
         return order.map { rows[$0] }
     }
 
-    /// The first of `positions` (not empty) in sort order; ties keep the earliest position.
-    func first(_ k: [KeyValues], _ positions: ArraySlice<Int32>) -> Int {
-        var winner = Int(positions[positions.startIndex])
-        for p in positions.dropFirst() where compare(k, Int(p), winner) < 0 { winner = Int(p) }
-        return winner
+    /// Whether position `i` goes before position `j` of the extracted keys: one integer key
+    /// compared inline, anything else through ``compare(_:_:_:)``.
+    func precedes(_ k: [KeyValues]) -> (Int, Int) -> Bool {
+        guard keys.count == 1, case .integers(let a, let null) = k[0] else { return { compare(k, $0, $1) < 0 } }
+        let descending = keys[0].descending, nullsFirst = keys[0].nullsFirst
+        return { (i: Int, j: Int) -> Bool in
+            let x = a[i], y = a[j]
+            if x == null || y == null {
+                if x == null && y == null { return i < j }
+                return (x == null) == nullsFirst
+            }
+            if x != y { return descending ? x > y : x < y }
+            return i < j
+        }
     }
 
     /// The first `n` of `positions` (into the extracted keys `k`) in sort order; ties keep

@@ -59,6 +59,9 @@ struct ExprCompiler {
                 return items.isEmpty ? .null : .list(items)
             }
         case .collectionAggregate(let f, let ref, let field):
+            if let count = childCount(e) {
+                return f == .exists ? { .bool(count($0) > 0) } : { .int(Int64(count($0))) }
+            }
             return collectionAggregate(f, ref, field, type: e.type)
         case .toEnum(let inner, let domain):
             let f = value(inner)
@@ -130,8 +133,11 @@ struct ExprCompiler {
     // MARK: - Collections
 
     /// A compiler for expressions about a collection's child rows.
-    func childCompiler(_ ref: CollectionRef) -> ExprCompiler {
-        ExprCompiler(store: store, source: .table(store.tables[ref.child]), fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
+    func childCompiler(_ ref: CollectionRef) -> ExprCompiler { childCompiler(ref.child) }
+
+    /// A compiler for expressions about the rows of table `child`.
+    func childCompiler(_ child: Int) -> ExprCompiler {
+        ExprCompiler(store: store, source: .table(store.tables[child]), fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
     }
 
     /// Calls `body` with each child row of a row's collection that passes its filters, in order.
@@ -189,10 +195,11 @@ struct ExprCompiler {
             let p = predicate(a), q = predicate(b)
             return { p($0) || q($0) }
         case .compare(let op, let a, let b):
-            if let fast = columnComparison(op, a, b) { return fast }
+            if let fast = columnComparison(op, a, b) ?? childCountComparison(op, a, b) { return fast }
             let f = value(a), g = value(b)
             return { r in Self.compare(op, f(r), g(r)) }
         case .inList(let x, let items, let negated):
+            if let fast = enumMembership(x, items, negated: negated) { return fast }
             let f = value(x)
             let fs = items.map(value)
             if items.allSatisfy({ if case .constant = $0.kind { true } else { false } }) {
@@ -261,6 +268,35 @@ struct ExprCompiler {
         default:
             let f = value(e)
             return { f($0) == .bool(true) }
+        }
+    }
+
+    /// `picklist [not] in (constants)` by a table indexed by code (null is in nothing).
+    func enumMembership(_ x: TExpr, _ items: [TExpr], negated: Bool) -> Predicate? {
+        guard case .field(let hops, let table, let field) = x.kind, field >= 0,
+              case .enumeration(let column) = store.tables[table].columns[field] else { return nil }
+        var member = [Bool](repeating: negated, count: column.domain.labels.count)
+        for item in items {
+            guard case .constant(.enumeration(let code, _)) = item.kind, Int(code) < member.count, code >= 0 else { return nil }
+            member[Int(code)] = !negated
+        }
+        let codes = column.codes
+        return through(hops) { r in
+            let c = codes[r]
+            return c >= 0 && member[Int(c)]
+        }
+    }
+
+    /// `count(coll)` and `exists(coll)` of an unfiltered collection: the row's span of the
+    /// relationship's offsets, without visiting a child.
+    func childCount(_ e: TExpr) -> ((Int) -> Int)? {
+        guard case .collectionAggregate(let f, let ref, nil) = e.kind, f == .count || f == .exists, ref.filters.isEmpty,
+              let csr = store.tables[ref.parent].collections[ref.name] else { return nil }
+        let offsets = csr.offsets
+        guard let map = rowMap(ref.hops) else { return { r in Int(offsets[r + 1] - offsets[r]) } }
+        return { r in
+            let p = map(r)
+            return p < 0 ? 0 : Int(offsets[p + 1] - offsets[p])
         }
     }
 
@@ -361,6 +397,22 @@ struct ExprCompiler {
         return { r in
             let t = map(r)
             return t < 0 ? nullResult : p(t)
+        }
+    }
+
+    /// `count(coll) OP n` (either way round) on integers.
+    func childCountComparison(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr) -> Predicate? {
+        var op = op, a = a, b = b
+        if case .constant = a.kind { swap(&a, &b); op = op.flipped }
+        guard let count = childCount(a), case .constant(.int(let k)) = b.kind, case .collectionAggregate(.count, _, _) = a.kind else { return nil }
+        switch op {
+        case .equal: return { count($0) == k }
+        case .notEqual: return { count($0) != k }
+        case .less: return { count($0) < k }
+        case .lessEqual: return { count($0) <= k }
+        case .greater: return { count($0) > k }
+        case .greaterEqual: return { count($0) >= k }
+        default: return nil
         }
     }
 
@@ -646,18 +698,76 @@ struct LikePattern {
 /// character, not one byte, so patterns with it use ``LikePattern``.) One difference:
 /// the few non-ASCII letters whose lower case is ASCII (`İ`, the Kelvin sign) do not match
 /// their ASCII look-alikes here.
+///
+/// With `%` the only wildcard, a pattern is literal pieces between `%`s: the text must start
+/// with the first piece (unless the pattern starts with `%`), end with the last (unless it
+/// ends with `%`), and hold the others in order between them, each found leftmost (which is
+/// never worse for the pieces after it). No backtracking.
 struct ByteLikePattern {
-    let pattern: [UInt8]
+    /// The literal pieces, lower-cased.
+    let pieces: [[UInt8]]
+    let anchoredStart: Bool
+    let anchoredEnd: Bool
+    /// No `%` at all: the text must equal the one piece.
+    let exact: Bool
 
     init?(_ p: String) {
         let bytes = Array(p.utf8)
+        let percent = UInt8(ascii: "%")
         guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "_") }) else { return nil }
-        pattern = bytes.map(asciiLower)
+        pieces = bytes.map(asciiLower).split(separator: percent, omittingEmptySubsequences: true).map(Array.init)
+        exact = !bytes.contains(percent)
+        anchoredStart = bytes.first != percent
+        anchoredEnd = bytes.last != percent
     }
 
     func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        likeMatches(pattern.count, text.count, isAnyRun: { pattern[$0] == UInt8(ascii: "%") },
-                    matchesOne: { p, t in pattern[p] == asciiLower(text[t]) })
+        if exact {
+            let piece = pieces.first ?? []
+            return piece.count == text.count && Self.equal(piece, text, at: 0)
+        }
+        var lo = 0, hi = text.count
+        var first = 0, last = pieces.count
+        if anchoredStart, let piece = pieces.first {
+            guard piece.count <= hi, Self.equal(piece, text, at: 0) else { return false }
+            lo = piece.count
+            first = 1
+        }
+        if anchoredEnd, first < last {
+            let piece = pieces[last - 1]
+            guard piece.count <= hi - lo, Self.equal(piece, text, at: hi - piece.count) else { return false }
+            hi -= piece.count
+            last -= 1
+        }
+        for k in first..<max(first, last) {
+            guard let at = Self.find(pieces[k], text, from: lo, to: hi) else { return false }
+            lo = at + pieces[k].count
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func equal(_ piece: [UInt8], _ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        for i in 0..<piece.count where asciiLower(text[start + i]) != piece[i] { return false }
+        return true
+    }
+
+    /// The first position in `from..<to` where `piece` starts and ends before `to`.
+    static func find(_ piece: [UInt8], _ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        let m = piece.count
+        if m == 0 { return from }
+        if to - from < m { return nil }
+        let head = piece[0]
+        // The first byte in both cases, if it is a letter (the piece is lower case).
+        let other = head >= 97 && head <= 122 ? head - 32 : head
+        for i in from...(to - m) {
+            let b = text[i]
+            if b != head && b != other { continue }
+            var j = 1
+            while j < m && asciiLower(text[i + j]) == piece[j] { j += 1 }
+            if j == m { return i }
+        }
+        return nil
     }
 }
 

@@ -10,6 +10,8 @@
 /// back into row order), intersecting with another index term ½ per row of each side (a
 /// bitmap built and probed), and checking a term on a candidate reached by row number twice
 /// its weight (a random read).
+import Foundation
+
 struct AccessPlanner {
     let store: Store
     let compiler: ExprCompiler
@@ -24,6 +26,9 @@ struct AccessPlanner {
         case postings(field: Int, slots: [Int])
         /// Positions `lo..<hi` of a field's sorted index.
         case range(field: Int, Range<Int>)
+        /// `exists(coll[…])`: the child rows that pass (found by the child's own plan), taken to
+        /// the parents their key `link` points at.
+        case semiJoin(child: Int, link: Int, plan: FilterPlan, filters: [TExpr])
     }
 
     struct Term {
@@ -35,6 +40,8 @@ struct AccessPlanner {
         let weight: Double
 
         var isIndexed: Bool { if case .check = path { false } else { true } }
+        /// Whether `rows` is exact (a semi-join's parents are estimated).
+        var isExact: Bool { if case .semiJoin = path { false } else { isIndexed } }
 
         /// How `explain` names the access path.
         var accessText: String {
@@ -43,6 +50,8 @@ struct AccessPlanner {
             case .id: "id index"
             case .postings(_, let slots): slots.count == 1 ? "postings" : "postings (\(slots.count) values)"
             case .range: "sorted index range"
+            case .semiJoin(_, _, let plan, _):
+                "semi-join: the matching children (\(plan.indexed.first?.accessText ?? "scan")) to their parents"
             }
         }
     }
@@ -63,7 +72,7 @@ struct AccessPlanner {
 
         var estimatedRows: Int { estimates.last ?? inputRows }
         /// The row count is known without reading a row: one index term and nothing else.
-        var knownCount: Int? { !narrowed && checked.isEmpty && indexed.count == 1 ? indexed[0].rows : nil }
+        var knownCount: Int? { !narrowed && checked.isEmpty && indexed.count == 1 && indexed[0].isExact ? indexed[0].rows : nil }
         var usesIndex: Bool { !indexed.isEmpty }
     }
 
@@ -119,6 +128,7 @@ struct AccessPlanner {
     static func materialiseCost(_ term: Term, tableRows: Double) -> Double {
         switch term.path {
         case .range: Double(term.rows) * 2
+        case .semiJoin(_, _, let plan, _): Double(plan.estimatedRows) * 2 + Double(term.rows)
         default: Double(term.rows) * 0.5
         }
     }
@@ -133,7 +143,7 @@ struct AccessPlanner {
     func analyse(_ e: TExpr, table: Int) -> Term {
         let t = store.tables[table]
         if let path = indexPath(e, table: table) {
-            return Term(expr: e, path: path, rows: rows(of: path, in: t), weight: 1)
+            return Term(expr: e, path: path, rows: rows(of: path, in: t), weight: Self.weight(e))
         }
         let selectivity: Double
         switch e.kind {
@@ -150,6 +160,9 @@ struct AccessPlanner {
         case .postings(let field, let slots):
             t.indexes.postings[field].map { p in slots.reduce(0) { $0 + Int(p.offsets[$1 + 1] - p.offsets[$1]) } } ?? t.rowCount
         case .range(_, let positions): positions.count
+        case .semiJoin(_, _, let plan, _):
+            // Children thrown at random into the parents: the parents that get at least one.
+            Int((Double(t.rowCount) * (1 - exp(-Double(plan.estimatedRows) / Double(max(1, t.rowCount))))).rounded(.up))
         }
     }
 
@@ -202,10 +215,25 @@ struct AccessPlanner {
             return .postings(field: field, slots: negated ? Array(1..<(p.offsets.count - 1)) : [0])
         case .field(let hops, let tb, let field) where e.type == .bool && hops.isEmpty && tb == table && field > 0:
             return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
+        case .collectionAggregate(.exists, let ref, nil) where ref.hops.isEmpty && ref.parent == table && !ref.filters.isEmpty:
+            return semiJoinPath(ref)
         case .compare, .and, .or, .not, .inRange, .between, .field, .column, .constant, .range, .duration, .negate, .arithmetic,
              .like, .has, .call, .collection, .collectionField, .collectionAggregate, .toEnum:
             return nil
         }
+    }
+
+    /// `exists(coll[…])` from the child side, when an index finds the children.
+    func semiJoinPath(_ ref: CollectionRef) -> Path? {
+        let parent = store.tables[ref.parent], child = store.tables[ref.child]
+        guard let link = child.def.fields.indices.first(where: { f in
+            guard let r = child.def.fields[f].reference else { return false }
+            return r.target.caseInsensitiveEquals(parent.name) && r.inverse.lowercased() == ref.name.lowercased()
+        }), child.links[link] != nil else { return nil }
+        let condition = ref.filters.dropFirst().reduce(ref.filters[0]) { TExpr(kind: .and($0, $1), type: .bool, span: $1.span) }
+        let childPlan = AccessPlanner(store: store, compiler: compiler.childCompiler(ref)).plan(condition, table: ref.child, incoming: nil)
+        guard childPlan.usesIndex else { return nil }
+        return .semiJoin(child: ref.child, link: link, plan: childPlan, filters: ref.filters)
     }
 
     /// `x` as a stored field of the table itself, with `c` as a constant.
@@ -308,10 +336,10 @@ struct AccessPlanner {
         for term in plan.indexed {
             try cancellation.check()
             if let current = candidates {
-                let members = bitmap(term, t)
+                let members = try bitmap(term, t, cancellation)
                 candidates = current.filter { members.contains($0) }
             } else {
-                candidates = materialise(term, t)
+                candidates = try materialise(term, t, cancellation)
             }
         }
         if plan.checked.isEmpty, let candidates { return candidates }
@@ -326,7 +354,7 @@ struct AccessPlanner {
     }
 
     /// An index term's rows, in row order.
-    func materialise(_ term: Term, _ t: EntityTable) -> [Int32] {
+    func materialise(_ term: Term, _ t: EntityTable, _ cancellation: Cancellation) throws(Interrupted) -> [Int32] {
         switch term.path {
         case .check: preconditionFailure("a check is not materialised")
         case .id(let rows): return rows.sorted()
@@ -335,16 +363,18 @@ struct AccessPlanner {
             if slots.count == 1 {
                 return Array(p.rows[Int(p.offsets[slots[0]])..<Int(p.offsets[slots[0] + 1])])
             }
-            return bitmap(term, t).rows(expected: term.rows)
+            return try bitmap(term, t, cancellation).rows(expected: term.rows)
         case .range(let field, let positions):
             guard let index = t.indexes.sorted[field] else { return [] }
             if positions.count < t.rowCount / 16 { return index.order[positions].sorted() }
-            return bitmap(term, t).rows(expected: term.rows)
+            return try bitmap(term, t, cancellation).rows(expected: term.rows)
+        case .semiJoin:
+            return try bitmap(term, t, cancellation).rows(expected: term.rows)
         }
     }
 
     /// An index term's rows as a bitmap over the table.
-    func bitmap(_ term: Term, _ t: EntityTable) -> RowBitmap {
+    func bitmap(_ term: Term, _ t: EntityTable, _ cancellation: Cancellation) throws(Interrupted) -> RowBitmap {
         var b = RowBitmap(count: t.rowCount)
         switch term.path {
         case .check: preconditionFailure("a check has no bitmap")
@@ -358,6 +388,10 @@ struct AccessPlanner {
         case .range(let field, let positions):
             guard let index = t.indexes.sorted[field] else { break }
             for i in positions { b.insert(index.order[i]) }
+        case .semiJoin(let child, let link, let plan, _):
+            guard let links = store.tables[child].links[link] else { break }
+            let children = try AccessPlanner(store: store, compiler: compiler.childCompiler(child)).run(plan, table: child, incoming: nil, cancellation: cancellation)
+            for c in children where links[Int(c)] >= 0 { b.insert(links[Int(c)]) }
         }
         return b
     }
