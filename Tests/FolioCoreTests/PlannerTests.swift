@@ -94,6 +94,20 @@ import Testing
                 == output("\(entity) | \(stage) | where id like \"%1%\" | select id | count"))
     }
 
+    /// A long filter runs a slice per core and joins them in order, as one thread would.
+    @Test func parallelFilterKeepsOrder() throws {
+        let n = Cancellation.parallelThreshold * 3 + 17
+        let keep: (Int) -> Bool = { $0 % 7 == 3 || $0 % 1000 == 999 }
+        let serial = try Cancellation.never.filterSerially(nil, count: n, keep)
+        #expect(try Cancellation.never.filter(nil, count: n, keep) == serial)
+        let rows = Array((0..<Int32(n)).reversed())
+        let parallel = try Cancellation.never.filter(rows, count: n, keep)
+        #expect(parallel == (try Cancellation.never.filterSerially(rows, count: n, keep)))
+        #expect(serial.count > n / 7)
+        let stopped = Cancellation { true }
+        #expect(throws: Interrupted.self) { try stopped.filter(nil, count: n, keep) }
+    }
+
     @Test func sortedIndexOrdersValuesAndKeepsTiesInRowOrder() {
         let values: [Int64] = [5, Column.nullInt, -3, 5, 1 << 40, 0, -3, Column.nullInt, 5]
         let index = SortedIndex.build(values, null: Column.nullInt)

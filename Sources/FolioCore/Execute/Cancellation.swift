@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 
 /// Lets the caller stop a running query (the REPL's Ctrl-C). The evaluator polls it every
@@ -65,8 +66,53 @@ public struct Cancellation: Sendable {
         }
     }
 
-    /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling.
-    func filter(_ rows: [Int32]?, count: Int, _ keep: (Int) -> Bool) throws(Interrupted) -> [Int32] {
+    /// Inputs at least this long are filtered on every core, in as many slices.
+    static let parallelThreshold = 1 << 17
+
+    /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling. A long
+    /// input is cut into a slice per core, filtered side by side, and joined in order.
+    /// (`keep` only reads the immutable store, so it is safe to call from several threads.)
+    func filter(_ rows: [Int32]?, count: Int, _ keep: @escaping (Int) -> Bool) throws(Interrupted) -> [Int32] {
+        let n = rows?.count ?? count
+        let slices = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard n >= Self.parallelThreshold, slices > 1 else { return try filterSerially(rows, count: count, keep) }
+        let parts = ResultSlots<[Int32]>(count: slices)
+        let shared = UncheckedBox(keep)
+        let input = UncheckedBox(rows ?? [])
+        let indirect = rows != nil
+        DispatchQueue.concurrentPerform(iterations: slices) { s in
+            let range = (n * s / slices)..<(n * (s + 1) / slices)
+            if let part = slice(range, indirect ? input.value : nil, shared.value) { parts.set(s, part) }
+        }
+        let done = parts.takeAll()
+        if done.contains(where: { $0 == nil }) || poll() {
+            Garbage.discard(done)
+            throw Interrupted()
+        }
+        var out: [Int32] = []
+        out.reserveCapacity(done.reduce(0) { $0 + ($1?.count ?? 0) })
+        for part in done { out += part ?? [] }
+        return out
+    }
+
+    /// One slice of a parallel filter; nil when cancelled.
+    private func slice(_ range: Range<Int>, _ rows: [Int32]?, _ keep: (Int) -> Bool) -> [Int32]? {
+        var out: [Int32] = []
+        var start = range.lowerBound
+        while start < range.upperBound {
+            if poll() { return nil }
+            let end = min(range.upperBound, start + Cancellation.stride * 16)
+            if let rows {
+                for i in start..<end where keep(Int(rows[i])) { out.append(rows[i]) }
+            } else {
+                for r in start..<end where keep(r) { out.append(Int32(r)) }
+            }
+            start = end
+        }
+        return out
+    }
+
+    func filterSerially(_ rows: [Int32]?, count: Int, _ keep: (Int) -> Bool) throws(Interrupted) -> [Int32] {
         var out: [Int32] = []
         if let rows {
             try chunks(rows.count) { range in

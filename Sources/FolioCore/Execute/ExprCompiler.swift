@@ -760,14 +760,36 @@ struct ByteLikePattern {
         let head = piece[0]
         // The first byte in both cases, if it is a letter (the piece is lower case).
         let other = head >= 97 && head <= 122 ? head - 32 : head
-        for i in from...(to - m) {
+        let last = to - m
+        @inline(__always) func startsAt(_ i: Int) -> Bool {
             let b = text[i]
-            if b != head && b != other { continue }
+            if b != head && b != other { return false }
             var j = 1
             while j < m && asciiLower(text[i + j]) == piece[j] { j += 1 }
-            if j == m { return i }
+            return j == m
+        }
+        var i = from
+        // Eight bytes at a time, skipping words that hold neither case of the first byte.
+        if let base = text.baseAddress, last - from >= 8 {
+            let heads = 0x0101_0101_0101_0101 &* UInt64(head), others = 0x0101_0101_0101_0101 &* UInt64(other)
+            while i + 7 <= last {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.hasZeroByte(w ^ heads) || Self.hasZeroByte(w ^ others) {
+                    for j in i..<(i + 8) where startsAt(j) { return j }
+                }
+                i += 8
+            }
+        }
+        while i <= last {
+            if startsAt(i) { return i }
+            i += 1
         }
         return nil
+    }
+
+    @inline(__always)
+    static func hasZeroByte(_ v: UInt64) -> Bool {
+        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 != 0
     }
 }
 
