@@ -83,6 +83,8 @@ import Testing
         ("contacts", "top 1 by last_contacted per account_id"),
         ("activities", "top 2 by date per kind"),
         ("accounts", "top 2 by arr per country"),
+        ("opportunities", "top 1 by amount asc per type"),
+        ("accounts", "top 1 by renewal_date asc per owner.region"),
     ])
     func topPerGroupPaths(entity: String, stage: String) {
         let dense = output("\(entity) | \(stage) | select id")

@@ -117,7 +117,12 @@ public struct Executor {
                 rows = Array(selected[lo..<hi])
             case .top(let n, let key, let per):
                 if let per {
-                    rows = try topPerGroup(rows ?? Array(0..<Int32(count)), n, key: key, per: per, compiler: compiler, ordered: Self.orderIsObserved(stages))
+                    let ordered = Self.orderIsObserved(stages)
+                    if n == 1, let best = try bestPerCode(rows, count: count, key: key, per: per, compiler: compiler, ordered: ordered) {
+                        rows = best
+                    } else {
+                        rows = try topPerGroup(rows ?? Array(0..<Int32(count)), n, key: key, per: per, compiler: compiler, ordered: ordered)
+                    }
                 } else if let walked = try indexedTop([key], n, source: source, rows: rows, compiler) {
                     rows = walked
                 } else {
@@ -185,6 +190,51 @@ public struct Executor {
             }
         }
         return out
+    }
+
+    /// `top 1 by KEY per GROUP` where GROUP has codes (a picklist, boolean or foreign key) and
+    /// KEY is a stored int, money or date field of the row: one pass over the rows keeping the
+    /// best row and its value per code, with no key extracted and no row list built.
+    func bestPerCode(_ rows: [Int32]?, count: Int, key: CheckedSortKey, per: TExpr, compiler: ExprCompiler, ordered: Bool) throws(Interrupted) -> [Int32]? {
+        guard case .table(let table) = compiler.source, let dense = compiler.denseKey(per),
+              case .field(let hops, let t, let field) = key.expr.kind, hops.isEmpty, field >= 0, store.tables[t] === table,
+              let value = AccessPlanner.integerReader(table.columns[field]) else { return nil }
+        let null: Int64
+        if case .date = table.columns[field] { null = Int64(Day.null) } else { null = Column.nullInt }
+        var bestRow = [Int32](repeating: -1, count: dense.slots)
+        var bestValue = [Int64](repeating: 0, count: dense.slots)
+        var seen: [Int32] = []
+        let better = Self.betterInteger(descending: key.descending, nullsFirst: key.nullsFirst, null: null)
+        let n = rows?.count ?? count
+        for i in 0..<n {
+            if i % Cancellation.stride == 0 { try cancellation.check() }
+            let r = rows.map { Int($0[i]) } ?? i
+            let slot = dense.slot(r)
+            let v = value(r)
+            if bestRow[slot] < 0 {
+                seen.append(Int32(slot))
+            } else if !better(v, bestValue[slot]) {
+                continue
+            }
+            bestRow[slot] = Int32(r)
+            bestValue[slot] = v
+        }
+        if ordered {
+            let groupValue = compiler.value(per)
+            let values = seen.map { groupValue(Int(bestRow[Int($0)])) }
+            var order = Array(seen.indices)
+            try cancellation.sort(&order) { x, y in Self.groupPrecedes(values[x], values[y], x, y) }
+            return order.map { bestRow[Int(seen[$0])] }
+        }
+        return seen.map { bestRow[Int($0)] }
+    }
+
+    /// Whether integer key `v` goes strictly before `w` (the kept one) in a sort.
+    static func betterInteger(descending: Bool, nullsFirst: Bool, null: Int64) -> (Int64, Int64) -> Bool {
+        { (v: Int64, w: Int64) -> Bool in
+            if v == null || w == null { return v != w && (v == null) == nullsFirst }
+            return descending ? v > w : v < w
+        }
     }
 
     /// Whether the stages that follow can tell the order of their rows apart: not when they
