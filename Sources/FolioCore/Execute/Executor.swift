@@ -206,18 +206,24 @@ public struct Executor {
         var seen: [Int32] = []
         let better = Self.betterInteger(descending: key.descending, nullsFirst: key.nullsFirst, null: null)
         let n = rows?.count ?? count
-        for i in 0..<n {
-            if i % Cancellation.stride == 0 { try cancellation.check() }
-            let r = rows.map { Int($0[i]) } ?? i
-            let slot = dense.slot(r)
-            let v = value(r)
-            if bestRow[slot] < 0 {
-                seen.append(Int32(slot))
-            } else if !better(v, bestValue[slot]) {
-                continue
+        if rows == nil, let direct = dense.direct, case .int(let a) = table.columns[field] {
+            try Self.bestPerCode(direct, a, &bestRow, &bestValue, &seen, descending: key.descending, nullsFirst: key.nullsFirst, cancellation)
+        } else if rows == nil, let direct = dense.direct, case .money(let a) = table.columns[field] {
+            try Self.bestPerCode(direct, a, &bestRow, &bestValue, &seen, descending: key.descending, nullsFirst: key.nullsFirst, cancellation)
+        } else {
+            for i in 0..<n {
+                if i % Cancellation.stride == 0 { try cancellation.check() }
+                let r = rows.map { Int($0[i]) } ?? i
+                let slot = dense.slot(r)
+                let v = value(r)
+                if bestRow[slot] < 0 {
+                    seen.append(Int32(slot))
+                } else if !better(v, bestValue[slot]) {
+                    continue
+                }
+                bestRow[slot] = Int32(r)
+                bestValue[slot] = v
             }
-            bestRow[slot] = Int32(r)
-            bestValue[slot] = v
         }
         if ordered {
             let groupValue = compiler.value(per)
@@ -227,6 +233,45 @@ public struct Executor {
             return order.map { bestRow[Int(seen[$0])] }
         }
         return seen.map { bestRow[Int($0)] }
+    }
+
+    /// The loop of ``bestPerCode(_:count:key:per:compiler:ordered:)`` over every row of the
+    /// table, for a code array and an int or money column, with nothing called per row.
+    static func bestPerCode(_ codes: [Int32], _ values: [Int64], _ bestRow: inout [Int32], _ bestValue: inout [Int64], _ seen: inout [Int32],
+                            descending: Bool, nullsFirst: Bool, _ cancellation: Cancellation) throws(Interrupted) {
+        let null = Column.nullInt
+        var start = 0
+        while start < codes.count {
+            try cancellation.check()
+            let end = min(codes.count, start + 1 << 16)
+            codes.withUnsafeBufferPointer { c in
+                values.withUnsafeBufferPointer { v in
+                    bestRow.withUnsafeMutableBufferPointer { br in
+                        bestValue.withUnsafeMutableBufferPointer { bv in
+                            for r in start..<end {
+                                let slot = Int(c[r]) + 1
+                                let x = v[r]
+                                if br[slot] >= 0 {
+                                    let w = bv[slot]
+                                    let wins: Bool
+                                    if x == null || w == null {
+                                        wins = x != w && (x == null) == nullsFirst
+                                    } else {
+                                        wins = descending ? x > w : x < w
+                                    }
+                                    if !wins { continue }
+                                } else {
+                                    seen.append(Int32(slot))
+                                }
+                                br[slot] = Int32(r)
+                                bv[slot] = x
+                            }
+                        }
+                    }
+                }
+            }
+            start = end
+        }
     }
 
     /// Whether integer key `v` goes strictly before `w` (the kept one) in a sort.

@@ -306,6 +306,9 @@ struct ExprCompiler {
     struct DenseKey {
         let slots: Int
         let slot: (Int) -> Int
+        /// For a picklist or foreign key of the row itself: the codes or target rows, so that
+        /// `slot(r) == direct[r] + 1` can be read without a call.
+        var direct: [Int32]? = nil
     }
 
     func denseKey(_ e: TExpr) -> DenseKey? {
@@ -315,12 +318,12 @@ struct ExprCompiler {
         switch t.columns[field] {
         case .enumeration(let e):
             let codes = e.codes
-            key = DenseKey(slots: e.domain.labels.count + 1, slot: { (r: Int) -> Int in Int(codes[r]) + 1 })
+            key = DenseKey(slots: e.domain.labels.count + 1, slot: { (r: Int) -> Int in Int(codes[r]) + 1 }, direct: codes)
         case .bool(let values):
             key = DenseKey(slots: 3, slot: { (r: Int) -> Int in Int(values[r]) + 1 })
         case .string:
             guard let links = t.links[field], let reference = t.def.fields[field].reference, let target = store.table(reference.target) else { return nil }
-            key = DenseKey(slots: target.rowCount + 1, slot: { (r: Int) -> Int in Int(links[r]) + 1 })
+            key = DenseKey(slots: target.rowCount + 1, slot: { (r: Int) -> Int in Int(links[r]) + 1 }, direct: links)
         default:
             return nil
         }
