@@ -28,6 +28,12 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print load and statement times to stderr.")
     var timer = false
 
+    @Flag(name: .customLong("no-snapshot"), help: "Parse the data files even if a snapshot of them is cached, and write none.")
+    var noSnapshot = false
+
+    /// Where snapshots of data directories are cached, unless turned off.
+    var snapshotCache: SnapshotCache? { noSnapshot ? nil : SnapshotCache.standard() }
+
     func validate() throws {
         if let today, Day.parse(today) == nil {
             throw ValidationError("--today expects a date like 2026-06-15, got '\(today)'")

@@ -15,15 +15,13 @@ final class Workspace {
         self.options = options
         terminal = isatty(STDOUT_FILENO) == 1
         format = options.outputFormat(terminal: terminal)
-        let source: DataSource
-        if let dir = options.data {
-            source = .directory(dir)
-        } else {
-            source = .memory(PortfolioGenerator.demo.generateInMemory())
-        }
         let store: Store
         do {
-            (store, report) = try Loader.load(source, lenient: options.lenient)
+            if let dir = options.data {
+                (store, report) = try Loader.load(directory: dir, lenient: options.lenient, cache: options.snapshotCache)
+            } else {
+                (store, report) = try Loader.load(.memory(PortfolioGenerator.demo.generateInMemory()), lenient: options.lenient)
+            }
         } catch {
             writeStderr(error.description + "\n")
             throw Exit(status: .dataError)
@@ -31,7 +29,12 @@ final class Workspace {
         if report.skipped.total > 0 { writeStderr("warning: " + report.skipped.summary + "\n") }
         if options.timer {
             let phases = report.phases.map { "\($0.name) \(Renderer.formatMilliseconds($0.milliseconds))" }.joined(separator: ", ")
-            writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (\(phases) ms; parse and ids are summed over entities loading side by side)\n")
+            if report.phases.first?.name == "snapshot" {
+                writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (snapshot \(report.snapshot ?? ""))\n")
+            } else {
+                writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (\(phases) ms; parse and ids are summed over entities loading side by side)\n")
+                if let note = report.snapshot { writeStderr("snapshot: \(note)\n") }
+            }
         }
         let today = options.today.flatMap(Day.parse) ?? store.asOf ?? Workspace.clockToday()
         session = Session(store: store, today: today, fiscalYearStart: options.fiscalYearStart)
@@ -89,13 +92,14 @@ final class Workspace {
         settings.color = paint
         settings.timer = options.timer
         let lenient = options.lenient
+        let cache = options.snapshotCache
         let repl = REPL(
             session: session, settings: settings,
             output: REPLOutput(results: writeStdout, messages: writeStderr, width: terminalColumns),
             cancellation: Cancellation { Interrupts.pending },
             loader: { dir in
                 do {
-                    let (store, report) = try Loader.load(.directory(dir), lenient: lenient)
+                    let (store, report) = try Loader.load(directory: dir, lenient: lenient, cache: cache)
                     var summary = "loaded \(dir): " + report.rows.map { "\(ValueFormat.group(String($0.count))) \($0.entity)" }.joined(separator: ", ")
                     summary += " (\(Renderer.formatMilliseconds(report.milliseconds)) ms)"
                     if report.skipped.total > 0 { summary += "\nwarning: " + report.skipped.summary }

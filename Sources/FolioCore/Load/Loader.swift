@@ -86,6 +86,8 @@ public struct LoadReport: Sendable {
     /// Where the time went: parsing files into columns and indexing ids (each summed over
     /// the entities, which load side by side), resolving keys, building collections.
     public var phases: [(name: String, milliseconds: Double)] = []
+    /// What happened with the snapshot cache (reopened, written, or why not); nil without one.
+    public var snapshot: String?
     public var totalRows: Int { rows.reduce(0) { $0 + $1.count } }
 }
 

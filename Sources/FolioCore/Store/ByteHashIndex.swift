@@ -18,6 +18,17 @@ public struct ByteHashIndex: Sendable {
         mask = c - 1
     }
 
+    /// The table as stored in a snapshot, and back: the slots (a power of two, at least 16)
+    /// and how many are used.
+    var raw: (slots: [UInt64], used: Int) { (slots, used) }
+
+    init?(rawSlots: [UInt64], used: Int) {
+        guard rawSlots.count >= 16, rawSlots.count & (rawSlots.count - 1) == 0, used >= 0, used < rawSlots.count else { return nil }
+        slots = rawSlots
+        mask = rawSlots.count - 1
+        self.used = used
+    }
+
     @inline(__always)
     static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
 

@@ -1,0 +1,192 @@
+import Foundation
+
+/// The files a load of a data directory reads (each entity's `.csv` and `.jsonl`, present or
+/// not, and `folio.json`), as they were when a snapshot was made: their size, times, inode
+/// and a hash of their contents; and a hash of the schema they were read with.
+///
+/// A snapshot is taken when every file is as recorded. Like git's index, a file whose size,
+/// modification and change times (to the nanosecond), inode and device are all unchanged is
+/// taken as unchanged (any write changes the change time, which no tool can set back); a file
+/// whose size is the same but whose times differ (touched, copied back) has its contents hashed
+/// and compared.
+public struct SourceFingerprint: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public var name: String
+        public var exists: Bool
+        public var size: Int
+        public var modified: Int
+        public var changed: Int
+        public var inode: Int
+        public var device: Int
+        public var contentHash: UInt64
+
+        func sameStat(_ o: File) -> Bool {
+            exists == o.exists && size == o.size && modified == o.modified && changed == o.changed && inode == o.inode && device == o.device
+        }
+    }
+
+    public var schemaHash: UInt64
+    public var files: [File]
+
+    /// The files of `directory` a load with `schema` reads, with their stat; contents hashed
+    /// only when `hashing`.
+    static func current(_ directory: String, schema: Schema, hashing: Bool) -> SourceFingerprint {
+        var files: [File] = []
+        for name in Self.names(schema) {
+            var file = File(name: name, exists: false, size: 0, modified: 0, changed: 0, inode: 0, device: 0, contentHash: 0)
+            var st = stat()
+            let path = (directory as NSString).appendingPathComponent(name)
+            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+                file.exists = true
+                file.size = Int(st.st_size)
+                file.modified = Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
+                file.changed = Int(st.st_ctim.tv_sec) * 1_000_000_000 + Int(st.st_ctim.tv_nsec)
+                file.inode = Int(truncatingIfNeeded: st.st_ino)
+                file.device = Int(truncatingIfNeeded: st.st_dev)
+                if hashing { file.contentHash = contentHash(path) ?? 0 }
+            }
+            files.append(file)
+        }
+        return SourceFingerprint(schemaHash: Self.schemaHash(schema), files: files)
+    }
+
+    static func names(_ schema: Schema) -> [String] {
+        ["folio.json"] + schema.entities.flatMap { [$0.name + ".csv", $0.name + ".jsonl"] }
+    }
+
+    static func schemaHash(_ schema: Schema) -> UInt64 {
+        let text = schema.entities.map { e in
+            e.name + "(" + e.fields.map { f in "\(f.name):\(f.type):\(f.enumValues.joined(separator: "|")):\(f.reference.map { "\($0.target).\($0.name).\($0.inverse)" } ?? "")" }.joined(separator: ",") + ")"
+        }.joined(separator: ";")
+        return Array(text.utf8).withUnsafeBytes { Checksum.hash($0) }
+    }
+
+    /// Whether the files are still those of `recorded`: stats equal, or contents equal.
+    func matches(_ recorded: SourceFingerprint, directory: String) -> Bool {
+        guard schemaHash == recorded.schemaHash, files.count == recorded.files.count else { return false }
+        for (now, then) in zip(files, recorded.files) {
+            guard now.name == then.name, now.exists == then.exists else { return false }
+            if !now.exists || now.sameStat(then) { continue }
+            guard now.size == then.size, Self.contentHash((directory as NSString).appendingPathComponent(now.name)) == then.contentHash else { return false }
+        }
+        return true
+    }
+
+    /// A hash of a file's contents, 64 MiB pieces hashed side by side on every core.
+    static func contentHash(_ path: String) -> UInt64? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let size = Int(st.st_size)
+        if size == 0 { return Checksum.hash(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        defer { munmap(address, size) }
+        madvise(address, size, MADV_SEQUENTIAL)
+        let piece = 64 << 20
+        let pieces = (size + piece - 1) / piece
+        let hashes = ResultSlots<UInt64>(count: pieces)
+        let base = UncheckedBox(UnsafeRawPointer(address))
+        DispatchQueue.concurrentPerform(iterations: pieces) { i in
+            let start = i * piece
+            hashes.set(i, Checksum.hash(UnsafeRawBufferPointer(start: base.value + start, count: min(piece, size - start)), seed: UInt64(i)))
+        }
+        let all = hashes.takeAll().map { $0 ?? 0 }
+        return all.withUnsafeBytes { Checksum.hash($0, seed: UInt64(size)) }
+    }
+
+    func encode(_ e: inout Snapshot.Encoder) {
+        e.int(Int(Int64(bitPattern: schemaHash)))
+        e.int(files.count)
+        for f in files {
+            e.string(f.name)
+            e.bool(f.exists)
+            for v in [f.size, f.modified, f.changed, f.inode, f.device, Int(Int64(bitPattern: f.contentHash))] { e.int(v) }
+        }
+    }
+
+    static func decode(_ d: inout Snapshot.Decoder) throws(Snapshot.Unusable) -> SourceFingerprint {
+        let schemaHash = UInt64(bitPattern: Int64(try d.int()))
+        var files: [File] = []
+        for _ in 0..<(try d.count(max: 1024)) {
+            let name = try d.string()
+            let exists = try d.bool()
+            var v: [Int] = []
+            for _ in 0..<6 { v.append(try d.int()) }
+            files.append(File(name: name, exists: exists, size: v[0], modified: v[1], changed: v[2], inode: v[3], device: v[4],
+                              contentHash: UInt64(bitPattern: Int64(v[5]))))
+        }
+        return SourceFingerprint(schemaHash: schemaHash, files: files)
+    }
+}
+
+/// Where snapshots of data directories are kept: `$XDG_CACHE_HOME/folio/snapshots`, else
+/// `~/.cache/folio/snapshots` — never in the data directory. One file per data directory,
+/// named by a hash of its real path.
+public struct SnapshotCache: Sendable {
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The cache of this user, or nil when neither `XDG_CACHE_HOME` nor `HOME` is set.
+    public static func standard(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> SnapshotCache? {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return SnapshotCache(directory: xdg + "/folio/snapshots") }
+        if let home = environment["HOME"], !home.isEmpty { return SnapshotCache(directory: home + "/.cache/folio/snapshots") }
+        return nil
+    }
+
+    /// The snapshot file for a data directory.
+    public func path(for dataDirectory: String) -> String {
+        let real = realpath(dataDirectory, nil).map { p in
+            defer { free(p) }
+            return String(cString: p)
+        } ?? dataDirectory
+        let hash = Array(real.utf8).withUnsafeBytes { Checksum.hash($0) }
+        return directory + "/" + String(hash, radix: 16) + ".snapshot"
+    }
+}
+
+extension Loader {
+    /// Loads a data directory through the snapshot cache: the snapshot when it is whole and the
+    /// files are unchanged, else the files (and then a new snapshot, when the load skipped no
+    /// rows). `report.snapshot` says which, and why.
+    public static func load(directory: String, schema: Schema = .standard, lenient: Bool = false, cache: SnapshotCache?) throws(LoadError) -> (Store, LoadReport) {
+        guard let cache else { return try load(.directory(directory), schema: schema, lenient: lenient) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let path = cache.path(for: directory)
+        let statted = SourceFingerprint.current(directory, schema: schema, hashing: false)
+        var why: String
+        do throws(Snapshot.Unusable) {
+            let store = try Snapshot.read(path) { statted.matches($0, directory: directory) }
+            var report = LoadReport()
+            report.rows = store.tables.map { ($0.name, $0.rowCount) }
+            report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            report.phases = [("snapshot", report.milliseconds)]
+            report.snapshot = "reopened from \(path)"
+            return (store, report)
+        } catch {
+            why = error.description
+        }
+        let (store, loaded) = try load(.directory(directory), schema: schema, lenient: lenient)
+        var report = loaded
+        guard report.skipped.total == 0 else {
+            report.snapshot = "not written: rows were skipped"
+            return (store, report)
+        }
+        let writeStarted = DispatchTime.now().uptimeNanoseconds
+        let sources = SourceFingerprint.current(directory, schema: schema, hashing: true)
+        guard zip(sources.files, statted.files).allSatisfy({ $0.sameStat($1) }) else {
+            report.snapshot = "not written: the data files changed while loading"
+            return (store, report)
+        }
+        do throws(Snapshot.Unusable) {
+            try Snapshot.write(store, sources: sources, to: path)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e6
+            report.snapshot = (why == "no snapshot" ? "" : "the snapshot was not used (\(why)); ") + "wrote \(path) in \(Renderer.formatMilliseconds(ms)) ms"
+        } catch {
+            report.snapshot = "not written: \(error.description)"
+        }
+        return (store, report)
+    }
+}

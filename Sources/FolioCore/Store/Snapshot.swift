@@ -1,0 +1,602 @@
+import Foundation
+
+/// A binary image of a loaded ``Store`` — columns, id indexes, links, collections, secondary
+/// indexes and the schema as loaded (custom fields included) — so that a data directory that
+/// has not changed reopens without parsing.
+///
+/// Layout: a 48-byte header (magic, format version, manifest length and hash, blob count,
+/// hash of the blob table), the blob table (kind, element count, file offset and hash of each
+/// array), the manifest (everything small: names, labels, counts, which blob holds what, and
+/// the fingerprint of the source files), then the arrays themselves, each at a 64-byte
+/// boundary. Every part is hashed, and the arrays are read straight into typed arrays, two
+/// at a time. Any mismatch (magic, version, lengths, a hash, a count that does not fit the
+/// table it belongs to) makes the snapshot unusable; the caller then parses the files.
+public enum Snapshot {
+    static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
+    static let version: UInt64 = 1
+
+    /// Why a snapshot could not be used.
+    public struct Unusable: Error, CustomStringConvertible {
+        public var description: String
+        init(_ d: String) { description = d }
+    }
+
+    // MARK: - Arrays
+
+    /// One array of the image.
+    enum Blob {
+        case u8([UInt8]), i8([Int8]), i32([Int32]), i64([Int64]), u64([UInt64]), int([Int]), f64([Double])
+
+        var kind: UInt64 {
+            switch self {
+            case .u8: 1
+            case .i8: 2
+            case .i32: 3
+            case .i64: 4
+            case .u64: 5
+            case .int: 6
+            case .f64: 7
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case .u8(let a): a.count
+            case .i8(let a): a.count
+            case .i32(let a): a.count
+            case .i64(let a): a.count
+            case .u64(let a): a.count
+            case .int(let a): a.count
+            case .f64(let a): a.count
+            }
+        }
+
+        static func elementSize(_ kind: UInt64) -> Int? {
+            switch kind {
+            case 1, 2: 1
+            case 3: 4
+            case 4, 5, 6, 7: 8
+            default: nil
+            }
+        }
+
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            switch self {
+            case .u8(let a): a.withUnsafeBytes(body)
+            case .i8(let a): a.withUnsafeBytes(body)
+            case .i32(let a): a.withUnsafeBytes(body)
+            case .i64(let a): a.withUnsafeBytes(body)
+            case .u64(let a): a.withUnsafeBytes(body)
+            case .int(let a): a.withUnsafeBytes(body)
+            case .f64(let a): a.withUnsafeBytes(body)
+            }
+        }
+
+        /// An array of `count` elements of `kind`, filled by `fill` (which returns false on failure).
+        static func make(kind: UInt64, count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Bool) -> Blob? {
+            func typed<T>(_ t: T.Type) -> [T]? {
+                var ok = false
+                let a = [T](unsafeUninitializedCapacity: count) { buf, n in
+                    ok = fill(UnsafeMutableRawBufferPointer(buf))
+                    n = ok ? count : 0
+                }
+                return ok ? a : nil
+            }
+            switch kind {
+            case 1: return typed(UInt8.self).map(Blob.u8)
+            case 2: return typed(Int8.self).map(Blob.i8)
+            case 3: return typed(Int32.self).map(Blob.i32)
+            case 4: return typed(Int64.self).map(Blob.i64)
+            case 5: return typed(UInt64.self).map(Blob.u64)
+            case 6: return typed(Int.self).map(Blob.int)
+            case 7: return typed(Double.self).map(Blob.f64)
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: - The manifest
+
+    /// Writes the manifest: little-endian integers, length-prefixed strings, blob numbers.
+    struct Encoder {
+        var bytes: [UInt8] = []
+        var blobs: [Blob] = []
+
+        mutating func int(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { bytes.append(contentsOf: $0) } }
+        mutating func bool(_ v: Bool) { int(v ? 1 : 0) }
+        mutating func string(_ s: String) {
+            int(s.utf8.count)
+            bytes.append(contentsOf: s.utf8)
+        }
+        mutating func strings(_ list: [String]) {
+            int(list.count)
+            for s in list { string(s) }
+        }
+        mutating func blob(_ b: Blob) {
+            int(blobs.count)
+            blobs.append(b)
+        }
+    }
+
+    /// Reads the manifest back, checking every length against what is left.
+    struct Decoder {
+        let bytes: [UInt8]
+        var position = 0
+        var blobs: [Blob?]
+
+        mutating func int() throws(Unusable) -> Int {
+            guard position + 8 <= bytes.count else { throw Unusable("the manifest ends early") }
+            var v: Int64 = 0
+            for i in 0..<8 { v |= Int64(bytes[position + i]) << (8 * i) }
+            position += 8
+            return Int(v)
+        }
+        mutating func count(max: Int = 1 << 40) throws(Unusable) -> Int {
+            let n = try int()
+            guard n >= 0, n <= max else { throw Unusable("a count out of range") }
+            return n
+        }
+        mutating func bool() throws(Unusable) -> Bool { try int() != 0 }
+        mutating func string() throws(Unusable) -> String {
+            let n = try count(max: bytes.count - position)
+            defer { position += n }
+            return String(decoding: bytes[position..<(position + n)], as: UTF8.self)
+        }
+        mutating func strings() throws(Unusable) -> [String] {
+            let n = try count(max: bytes.count)
+            var out: [String] = []
+            for _ in 0..<n { out.append(try string()) }
+            return out
+        }
+        mutating func blob() throws(Unusable) -> Blob {
+            let i = try int()
+            guard i >= 0, i < blobs.count, let b = blobs[i] else { throw Unusable("a missing array") }
+            blobs[i] = nil  // each array is used once; let it go with its owner
+            return b
+        }
+        mutating func u8(_ n: Int?) throws(Unusable) -> [UInt8] {
+            guard case .u8(let a) = try blob(), n == nil || a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func i8(_ n: Int) throws(Unusable) -> [Int8] {
+            guard case .i8(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func i32(_ n: Int?) throws(Unusable) -> [Int32] {
+            guard case .i32(let a) = try blob(), n == nil || a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func i64(_ n: Int) throws(Unusable) -> [Int64] {
+            guard case .i64(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func u64() throws(Unusable) -> [UInt64] {
+            guard case .u64(let a) = try blob() else { throw Unusable("an array of the wrong kind") }
+            return a
+        }
+        mutating func ints(_ n: Int) throws(Unusable) -> [Int] {
+            guard case .int(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func f64(_ n: Int) throws(Unusable) -> [Double] {
+            guard case .f64(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Writes the image of `store` to `path` atomically (a temporary file renamed into place);
+    /// `sources` is the fingerprint of the files it was loaded from.
+    public static func write(_ store: Store, sources: SourceFingerprint, to path: String) throws(Unusable) {
+        var e = Encoder()
+        sources.encode(&e)
+        encode(store, &e)
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Unusable("cannot create \(directory): \(error.localizedDescription)")
+        }
+        let temporary = path + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { unlink(temporary) }
+        }
+        // Where each array goes, and its hash.
+        var table: [UInt64] = []
+        var offset = align(48 + e.blobs.count * 32 + e.bytes.count)
+        var offsets: [Int] = []
+        for b in e.blobs {
+            let size = b.count * (Blob.elementSize(b.kind) ?? 1)
+            offsets.append(offset)
+            table += [b.kind, UInt64(b.count), UInt64(offset), b.withBytes { Checksum.hash($0) }]
+            offset = align(offset + size)
+        }
+        let tableHash = table.withUnsafeBytes { Checksum.hash($0) }
+        let header: [UInt64] = [magic, version, UInt64(e.bytes.count), e.bytes.withUnsafeBytes { Checksum.hash($0) }, UInt64(e.blobs.count), tableHash]
+        guard header.withUnsafeBytes({ writeAll(fd, $0, at: 0) }),
+              table.withUnsafeBytes({ writeAll(fd, $0, at: 48) }),
+              e.bytes.withUnsafeBytes({ writeAll(fd, $0, at: 48 + table.count * 8) }) else {
+            throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
+        for (i, b) in e.blobs.enumerated() where !b.withBytes({ writeAll(fd, $0, at: offsets[i]) }) {
+            throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
+        guard ftruncate(fd, off_t(offset)) == 0, rename(temporary, path) == 0 else {
+            throw Unusable("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        ok = true
+    }
+
+    static func align(_ n: Int) -> Int { (n + 63) & ~63 }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    static func encode(_ store: Store, _ e: inout Encoder) {
+        e.int(store.asOf.map(Int.init) ?? Int(Int32.min))
+        e.int(store.fiscalYearStart)
+        e.int(store.tables.count)
+        for t in store.tables {
+            encode(t.def, &e)
+            e.int(t.rowCount)
+            for c in t.columns { encode(c, &e) }
+            let raw = t.idIndex.raw
+            e.blob(.u64(raw.slots))
+            e.int(raw.used)
+            e.int(t.links.count)
+            for (field, links) in t.links.sorted(by: { $0.key < $1.key }) {
+                e.int(field)
+                e.blob(.i32(links))
+            }
+            e.int(t.collections.count)
+            for (name, csr) in t.collections.sorted(by: { $0.key < $1.key }) {
+                e.string(name)
+                encode(csr, &e)
+            }
+            e.int(t.indexes.postings.count)
+            for (field, csr) in t.indexes.postings.sorted(by: { $0.key < $1.key }) {
+                e.int(field)
+                encode(csr, &e)
+            }
+            e.int(t.indexes.sorted.count)
+            for (field, index) in t.indexes.sorted.sorted(by: { $0.key < $1.key }) {
+                e.int(field)
+                e.blob(.i32(index.order))
+                e.int(index.distinct)
+            }
+            e.int(t.indexes.stats.count)
+            for (field, stats) in t.indexes.stats.sorted(by: { $0.key < $1.key }) {
+                e.int(field)
+                e.int(stats.nulls)
+                e.int(stats.distinct)
+            }
+        }
+    }
+
+    static func encode(_ def: EntityDef, _ e: inout Encoder) {
+        e.string(def.name)
+        e.int(def.fields.count)
+        for f in def.fields {
+            e.string(f.name)
+            e.int(fieldTypes.firstIndex(of: f.type) ?? 0)
+            e.strings(f.enumValues)
+            e.bool(f.isCustom)
+            e.bool(f.reference != nil)
+            if let r = f.reference { e.strings([r.target, r.name, r.inverse]) }
+        }
+    }
+
+    static let fieldTypes: [FieldType] = [.string, .int, .money, .decimal, .date, .bool, .enumeration, .stringList]
+
+    static func encode(_ c: Column, _ e: inout Encoder) {
+        switch c {
+        case .int(let a): e.int(0); e.blob(.i64(a))
+        case .money(let a): e.int(1); e.blob(.i64(a))
+        case .decimal(let a): e.int(2); e.blob(.f64(a))
+        case .date(let a): e.int(3); e.blob(.i32(a))
+        case .bool(let a): e.int(4); e.blob(.i8(a))
+        case .enumeration(let col):
+            e.int(5)
+            e.blob(.i32(col.codes))
+            e.string(col.domain.name)
+            e.strings(col.domain.labels)
+            e.int(col.domain.declaredCount)
+        case .string(let s):
+            e.int(6)
+            e.blob(.u8(s.bytes))
+            e.blob(.int(s.offsets))
+        case .list(let l):
+            e.int(7)
+            e.blob(.i32(l.offsets))
+            e.blob(.i32(l.items))
+            e.strings(l.dictionary)
+        }
+    }
+
+    static func encode(_ csr: CSR, _ e: inout Encoder) {
+        e.blob(.i32(csr.offsets))
+        e.blob(.i32(csr.rows))
+    }
+
+    // MARK: - Reading
+
+    /// The store in the snapshot at `path`, if it is whole and `accept` takes the fingerprint
+    /// of the files it was made from; else why not.
+    public static func read(_ path: String, accept: (SourceFingerprint) -> Bool) throws(Unusable) -> Store {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Unusable("no snapshot") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Unusable("cannot read the snapshot") }
+        let fileSize = Int(st.st_size)
+        var header = [UInt64](repeating: 0, count: 6)
+        guard header.withUnsafeMutableBytes({ readAll(fd, $0, at: 0) }), header[0] == magic else { throw Unusable("not a folio snapshot") }
+        guard header[1] == version else { throw Unusable("a snapshot of another version") }
+        let manifestLength = Int(clamping: header[2]), blobCount = Int(clamping: header[4])
+        guard blobCount < 1 << 24, manifestLength < fileSize, 48 + blobCount * 32 + manifestLength <= fileSize else { throw Unusable("a damaged header") }
+        var table = [UInt64](repeating: 0, count: blobCount * 4)
+        guard table.withUnsafeMutableBytes({ readAll(fd, $0, at: 48) }), table.withUnsafeBytes({ Checksum.hash($0) }) == header[5] else {
+            throw Unusable("a damaged table of arrays")
+        }
+        var manifest = [UInt8](repeating: 0, count: manifestLength)
+        guard manifest.withUnsafeMutableBytes({ readAll(fd, $0, at: 48 + blobCount * 32) }), manifest.withUnsafeBytes({ Checksum.hash($0) }) == header[3] else {
+            throw Unusable("a damaged manifest")
+        }
+        var d = Decoder(bytes: manifest, blobs: [])
+        let sources = try SourceFingerprint.decode(&d)
+        guard accept(sources) else { throw Unusable("the data files changed") }
+        d.blobs = try readBlobs(fd, table, fileSize: fileSize)
+        return try decodeStore(&d)
+    }
+
+    static func readAll(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = pread(fd, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    /// Every array, read and checked two at a time (largest first).
+    static func readBlobs(_ fd: Int32, _ table: [UInt64], fileSize: Int) throws(Unusable) -> [Blob?] {
+        let count = table.count / 4
+        var order = Array(0..<count)
+        order.sort { table[$0 * 4 + 1] > table[$1 * 4 + 1] }
+        let slots = ResultSlots<Blob>(count: count)
+        let next = WorkCounter()
+        let work = UncheckedBox(order)
+        let workers = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let k = next.take(below: count) {
+                let i = work.value[k]
+                let kind = table[i * 4], n = Int(clamping: table[i * 4 + 1]), offset = Int(clamping: table[i * 4 + 2])
+                guard let size = Blob.elementSize(kind), n <= fileSize / size, offset >= 0, offset <= fileSize - n * size else { continue }
+                let blob = Blob.make(kind: kind, count: n) { buf in
+                    readAll(fd, buf, at: offset) && Checksum.hash(UnsafeRawBufferPointer(buf)) == table[i * 4 + 3]
+                }
+                if let blob { slots.set(i, blob) }
+            }
+        }
+        let blobs = slots.takeAll()
+        if blobs.contains(where: { $0 == nil }) { throw Unusable("a damaged array") }
+        return blobs
+    }
+
+    static func decodeStore(_ d: inout Decoder) throws(Unusable) -> Store {
+        let asOfRaw = try d.int()
+        let fiscalYearStart = try d.int()
+        guard (1...12).contains(fiscalYearStart) else { throw Unusable("a bad fiscal year start") }
+        let tableCount = try d.count(max: 64)
+        var tables: [EntityTable] = []
+        var defs: [EntityDef] = []
+        var rowCounts: [Int] = []
+        for _ in 0..<tableCount {
+            let def = try decodeDef(&d)
+            let rows = try d.count(max: Int(Int32.max) - 1)
+            defs.append(def)
+            rowCounts.append(rows)
+            var columns: [Column] = []
+            for _ in def.fields { columns.append(try decodeColumn(&d, rows: rows)) }
+            guard columns.count == def.fields.count, case .string(let ids) = columns.first else { throw Unusable("a table without ids") }
+            guard let idIndex = ByteHashIndex(rawSlots: try d.u64(), used: try d.int()) else { throw Unusable("a damaged id index") }
+            try checkSlots(idIndex, ids: ids)
+            var links: [Int: [Int32]] = [:]
+            for _ in 0..<(try d.count(max: def.fields.count)) {
+                let field = try d.count(max: def.fields.count - 1)
+                links[field] = try d.i32(rows)
+            }
+            var collections: [String: CSR] = [:]
+            for _ in 0..<(try d.count(max: 64)) {
+                let name = try d.string()
+                collections[name] = try decodeCSR(&d, parents: rows)
+            }
+            var indexes = TableIndexes()
+            for _ in 0..<(try d.count(max: def.fields.count)) {
+                let field = try d.count(max: def.fields.count - 1)
+                let csr = try decodeCSR(&d, parents: nil)
+                guard csr.rows.count == rows else { throw Unusable("damaged postings") }
+                indexes.postings[field] = csr
+            }
+            for _ in 0..<(try d.count(max: def.fields.count)) {
+                let field = try d.count(max: def.fields.count - 1)
+                let order = try d.i32(nil)
+                guard order.count <= rows else { throw Unusable("a damaged sorted index") }
+                indexes.sorted[field] = SortedIndex(order: order, distinct: try d.count())
+            }
+            for _ in 0..<(try d.count(max: def.fields.count)) {
+                let field = try d.count(max: def.fields.count - 1)
+                indexes.stats[field] = ColumnStats(nulls: try d.count(), distinct: try d.count())
+            }
+            tables.append(EntityTable(def: def, rowCount: rows, columns: columns, idIndex: idIndex, links: links, collections: collections, indexes: indexes))
+        }
+        try checkReferences(tables, rowCounts: rowCounts)
+        return Store(schema: Schema(entities: defs), tables: tables, asOf: asOfRaw == Int(Int32.min) ? nil : Int32(clamping: asOfRaw), fiscalYearStart: fiscalYearStart)
+    }
+
+    static func decodeDef(_ d: inout Decoder) throws(Unusable) -> EntityDef {
+        let name = try d.string()
+        var fields: [FieldDef] = []
+        for _ in 0..<(try d.count(max: 4096)) {
+            let fieldName = try d.string()
+            let type = try d.count(max: fieldTypes.count - 1)
+            let values = try d.strings()
+            let custom = try d.bool()
+            var reference: Reference? = nil
+            if try d.bool() {
+                let r = try d.strings()
+                guard r.count == 3 else { throw Unusable("a damaged relationship") }
+                reference = Reference(target: r[0], name: r[1], inverse: r[2])
+            }
+            fields.append(FieldDef(fieldName, fieldTypes[type], values: values, reference: reference, isCustom: custom))
+        }
+        guard !fields.isEmpty else { throw Unusable("an entity without fields") }
+        return EntityDef(name: name, fields: fields)
+    }
+
+    static func decodeColumn(_ d: inout Decoder, rows: Int) throws(Unusable) -> Column {
+        switch try d.int() {
+        case 0: return .int(try d.i64(rows))
+        case 1: return .money(try d.i64(rows))
+        case 2: return .decimal(try d.f64(rows))
+        case 3: return .date(try d.i32(rows))
+        case 4: return .bool(try d.i8(rows))
+        case 5:
+            let codes = try d.i32(rows)
+            let name = try d.string()
+            let labels = try d.strings()
+            let declared = try d.count(max: labels.count)
+            guard codes.allSatisfy({ $0 >= -1 && Int($0) < labels.count }) else { throw Unusable("a damaged picklist column") }
+            var column = EnumColumn(domain: EnumDomain(name: name, declared: labels))
+            column.domain.declaredCount = declared
+            column.codes = codes
+            return .enumeration(column)
+        case 6:
+            var s = StringColumn()
+            s.bytes = try d.u8(nil)
+            s.offsets = try d.ints(rows + 1)
+            guard s.offsets.first == 0, s.offsets.last == s.bytes.count, zip(s.offsets, s.offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                throw Unusable("a damaged string column")
+            }
+            return .string(s)
+        case 7:
+            var l = ListColumn()
+            l.offsets = try d.i32(rows + 1)
+            l.items = try d.i32(nil)
+            l.dictionary = try d.strings()
+            guard l.offsets.first == 0, Int(l.offsets.last ?? -1) == l.items.count, zip(l.offsets, l.offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+                  l.items.allSatisfy({ $0 >= 0 && Int($0) < l.dictionary.count }) else { throw Unusable("a damaged list column") }
+            return .list(l)
+        default:
+            throw Unusable("an unknown column kind")
+        }
+    }
+
+    static func decodeCSR(_ d: inout Decoder, parents: Int?) throws(Unusable) -> CSR {
+        let offsets = try d.i32(parents.map { $0 + 1 })
+        let rows = try d.i32(nil)
+        guard offsets.first == 0, Int(offsets.last ?? -1) == rows.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw Unusable("a damaged relationship index")
+        }
+        return CSR(offsets: offsets, rows: rows)
+    }
+
+    /// Every row number the id index holds is a row of the table.
+    static func checkSlots(_ index: ByteHashIndex, ids: StringColumn) throws(Unusable) {
+        for s in index.raw.slots where s != 0 && Int(s & 0xFFFF_FFFF) > ids.count { throw Unusable("a damaged id index") }
+    }
+
+    /// Links, collections and indexes only name rows that exist.
+    static func checkReferences(_ tables: [EntityTable], rowCounts: [Int]) throws(Unusable) {
+        for t in tables {
+            for (field, links) in t.links {
+                guard let target = t.def.fields[field].reference.flatMap({ r in tables.firstIndex { $0.name.caseInsensitiveEquals(r.target) } }),
+                      links.allSatisfy({ $0 >= -1 && Int($0) < rowCounts[target] }) else { throw Unusable("damaged links") }
+            }
+            for (name, csr) in t.collections {
+                let child = tables.first { c in
+                    c.def.fields.contains { f in f.reference.map { $0.inverse.lowercased() == name && $0.target.caseInsensitiveEquals(t.name) } ?? false }
+                }
+                guard let child, csr.rows.allSatisfy({ $0 >= 0 && Int($0) < child.rowCount }) else { throw Unusable("a damaged collection") }
+            }
+            for csr in t.indexes.postings.values where !csr.rows.allSatisfy({ $0 >= 0 && Int($0) < t.rowCount }) { throw Unusable("damaged postings") }
+            for index in t.indexes.sorted.values where !index.order.allSatisfy({ $0 >= 0 && Int($0) < t.rowCount }) { throw Unusable("a damaged sorted index") }
+        }
+    }
+}
+
+extension CSR {
+    init(offsets: [Int32], rows: [Int32]) {
+        self.offsets = offsets
+        self.rows = rows
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// A fast non-cryptographic hash of bytes (four independent 64-bit lanes in the manner of
+/// xxHash64), for snapshot integrity and source contents.
+enum Checksum {
+    static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
+    static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    @inline(__always)
+    static func round(_ acc: UInt64, _ w: UInt64) -> UInt64 {
+        var a = acc &+ w &* p2
+        a = (a << 31) | (a >> 33)
+        return a &* p1
+    }
+
+    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        var a = seed &+ p1 &+ p2, b = seed &+ p2, c = seed, d = seed &- p1
+        let n = bytes.count
+        var i = 0
+        if let base = bytes.baseAddress {
+            while i + 32 <= n {
+                a = round(a, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = round(b, base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = round(c, base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = round(d, base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+        }
+        var h = ((a << 1) | (a >> 63)) &+ ((b << 7) | (b >> 57)) &+ ((c << 12) | (c >> 52)) &+ ((d << 18) | (d >> 46))
+        h = h &+ UInt64(n)
+        while i < n {
+            h = round(h, UInt64(bytes[i]))
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* p2
+        h ^= h >> 29
+        h = h &* p1
+        return h ^ (h >> 32)
+    }
+}
