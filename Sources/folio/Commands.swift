@@ -17,6 +17,7 @@ struct Interactive: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace(common)
+        defer { workspace.finishSnapshot() }
         if let command {
             throw Exit(status: workspace.runBatch(command, origin: "query"))
         }
@@ -55,6 +56,7 @@ struct Run: ParsableCommand {
             texts.append((f, text))
         }
         let workspace = try Workspace(common)
+        defer { workspace.finishSnapshot() }
         for (f, text) in texts {
             let status = workspace.runBatch(text, origin: f)
             if status != .success { throw Exit(status: status) }

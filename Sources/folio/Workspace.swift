@@ -18,7 +18,7 @@ final class Workspace {
         let store: Store
         do {
             if let dir = options.data {
-                (store, report) = try Loader.load(directory: dir, lenient: options.lenient, cache: options.snapshotCache)
+                (store, report) = try Loader.load(directory: dir, lenient: options.lenient, cache: options.snapshotCache, deferWrite: true)
             } else {
                 (store, report) = try Loader.load(.memory(PortfolioGenerator.demo.generateInMemory()), lenient: options.lenient)
             }
@@ -39,6 +39,40 @@ final class Workspace {
         let today = options.today.flatMap(Day.parse) ?? store.asOf ?? Workspace.clockToday()
         session = Session(store: store, today: today, fiscalYearStart: options.fiscalYearStart)
         session.parameters = options.parameters
+    }
+
+    /// Writes the snapshot the load left pending (after a script's output, so that its
+    /// results come first), or waits for the REPL's background writer; says what happened
+    /// with `--timer`.
+    func finishSnapshot() {
+        let note: String?
+        if let writer = snapshotWriter {
+            writer.wait()
+            note = writer.note
+        } else {
+            note = report.pendingSnapshot?.write()
+        }
+        if let note, options.timer { writeStderr("snapshot: \(note)\n") }
+    }
+
+    /// The REPL writes the pending snapshot on another thread while the user types.
+    var snapshotWriter: BackgroundWrite?
+
+    final class BackgroundWrite: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private(set) var note: String?
+
+        init(_ pending: PendingSnapshot) {
+            DispatchQueue.global(qos: .utility).async {
+                self.note = pending.write()
+                self.done.signal()
+            }
+        }
+
+        func wait() {
+            done.wait()
+            done.signal()
+        }
     }
 
     static func clockToday() -> Int32 {
@@ -85,6 +119,7 @@ final class Workspace {
     }
 
     func repl() {
+        if let pending = report.pendingSnapshot { snapshotWriter = BackgroundWrite(pending) }
         let paint = options.colorEnabled
         writeStdout(paint ? "\u{1B}[2m" + banner + "\u{1B}[0m" : banner)
         var settings = REPLSettings()

@@ -26,6 +26,8 @@ import Testing
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
+        // Snapshots of test data go to a cache of the test run's own, not the user's.
+        env["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("folio-cli-tests-cache").path
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -163,6 +165,26 @@ import Testing
         #expect(lines.count == 3)
         #expect(lines[0].range(of: #"^load: 9177 rows in \d+\.\d{3} ms \(parse \d+\.\d{3}, ids \d+\.\d{3}, relationships \d+\.\d{3}, collections \d+\.\d{3}, indexes \d+\.\d{3} ms; "#, options: .regularExpression) != nil, "\(lines[0])")
         #expect(lines[1].range(of: #"^time: \d+\.\d{3} ms$"#, options: .regularExpression) != nil)
+    }
+
+    /// The first run over a data directory writes a snapshot after its output; the next
+    /// reopens it; `--no-snapshot` neither reads nor writes one.
+    @Test func snapshotIsWrittenThenReopened() throws {
+        let cache = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let env = ["XDG_CACHE_HOME": cache.path]
+        let query = "opportunities | group by stage aggregate count() as n"
+        let plain = try Self.folio(["--data", Self.samples, "--no-snapshot", "--timer", "-c", query], environment: env)
+        #expect(!plain.stderr.contains("snapshot"), "\(plain.stderr)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: cache.path + "/folio/snapshots")) == nil)
+        let first = try Self.folio(["--data", Self.samples, "--timer", "-c", query], environment: env)
+        #expect(first.stdout == plain.stdout)
+        #expect(first.stderr.contains("snapshot: wrote \(cache.path)/folio/snapshots/"), "\(first.stderr)")
+        let second = try Self.folio(["--data", Self.samples, "--timer", "-c", query], environment: env)
+        #expect(second.stdout == plain.stdout)
+        #expect(second.stderr.hasPrefix("load: 9177 rows in "), "\(second.stderr)")
+        #expect(second.stderr.contains("(snapshot reopened from \(cache.path)/folio/snapshots/"), "\(second.stderr)")
+        #expect(!second.stderr.contains("snapshot: wrote"))
     }
 
     @Test func versionAndHelp() throws {

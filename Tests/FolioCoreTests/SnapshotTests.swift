@@ -114,6 +114,23 @@ import Testing
         #expect(refused >= damaged.count - 8, "\(refused) of \(damaged.count) refused")
     }
 
+    @Test func pruningKeepsTheMostRecentlyUsed() throws {
+        let dir = NSTemporaryDirectory() + "folio-prune-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for i in 0..<11 {
+            let path = dir + "/\(i).snapshot"
+            FileManager.default.createFile(atPath: path, contents: Data([1]))
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(-100 * (11 - i)))], ofItemAtPath: path)
+        }
+        FileManager.default.createFile(atPath: dir + "/old.tmp", contents: Data([1]))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: dir + "/old.tmp")
+        FileManager.default.createFile(atPath: dir + "/writing.tmp", contents: Data([1]))
+        SnapshotCache.prune(dir, keeping: 8)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(left == Set((3..<11).map { "\($0).snapshot" } + ["writing.tmp"]))
+    }
+
     @Test func checksumSeesEveryByte() {
         var bytes = [UInt8](repeating: 7, count: 1000)
         let h = bytes.withUnsafeBytes { Checksum.hash($0) }

@@ -88,6 +88,8 @@ public struct LoadReport: Sendable {
     public var phases: [(name: String, milliseconds: Double)] = []
     /// What happened with the snapshot cache (reopened, written, or why not); nil without one.
     public var snapshot: String?
+    /// A snapshot the caller is to write (a load with `deferWrite`).
+    public var pendingSnapshot: PendingSnapshot?
     public var totalRows: Int { rows.reduce(0) { $0 + $1.count } }
 }
 

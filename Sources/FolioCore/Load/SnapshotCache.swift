@@ -136,6 +136,28 @@ public struct SnapshotCache: Sendable {
         return nil
     }
 
+    /// How many snapshots the cache keeps: the most recently used.
+    public static let kept = 8
+
+    /// Removes all but the `keeping` most recently used snapshots (a reopen marks one used),
+    /// and temporary files of writes that did not finish an hour ago.
+    static func prune(_ directory: String, keeping: Int) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        var snapshots: [(path: String, used: Int)] = []
+        for name in names {
+            let path = directory + "/" + name
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }
+            let used = Int(st.st_mtim.tv_sec)
+            if name.hasSuffix(".snapshot") {
+                snapshots.append((path, used))
+            } else if name.hasSuffix(".tmp"), used < Int(time(nil)) - 3600 {
+                unlink(path)
+            }
+        }
+        for old in snapshots.sorted(by: { $0.used > $1.used }).dropFirst(keeping) { unlink(old.path) }
+    }
+
     /// The snapshot file for a data directory.
     public func path(for dataDirectory: String) -> String {
         let real = realpath(dataDirectory, nil).map { p in
@@ -151,7 +173,11 @@ extension Loader {
     /// Loads a data directory through the snapshot cache: the snapshot when it is whole and the
     /// files are unchanged, else the files (and then a new snapshot, when the load skipped no
     /// rows). `report.snapshot` says which, and why.
-    public static func load(directory: String, schema: Schema = .standard, lenient: Bool = false, cache: SnapshotCache?) throws(LoadError) -> (Store, LoadReport) {
+    ///
+    /// With `deferWrite`, a new snapshot is not written here but left in `report.pendingSnapshot`
+    /// for the caller to write when it suits (after a script's output, or beside the REPL).
+    public static func load(directory: String, schema: Schema = .standard, lenient: Bool = false, cache: SnapshotCache?,
+                            deferWrite: Bool = false) throws(LoadError) -> (Store, LoadReport) {
         guard let cache else { return try load(.directory(directory), schema: schema, lenient: lenient) }
         let started = DispatchTime.now().uptimeNanoseconds
         let path = cache.path(for: directory)
@@ -164,6 +190,7 @@ extension Loader {
             report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             report.phases = [("snapshot", report.milliseconds)]
             report.snapshot = "reopened from \(path)"
+            utimes(path, nil)  // used now: pruning keeps the most recently used
             return (store, report)
         } catch {
             why = error.description
@@ -174,19 +201,40 @@ extension Loader {
             report.snapshot = "not written: rows were skipped"
             return (store, report)
         }
-        let writeStarted = DispatchTime.now().uptimeNanoseconds
-        let sources = SourceFingerprint.current(directory, schema: schema, hashing: true)
-        guard zip(sources.files, statted.files).allSatisfy({ $0.sameStat($1) }) else {
-            report.snapshot = "not written: the data files changed while loading"
-            return (store, report)
-        }
-        do throws(Snapshot.Unusable) {
-            try Snapshot.write(store, sources: sources, to: path)
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - writeStarted) / 1e6
-            report.snapshot = (why == "no snapshot" ? "" : "the snapshot was not used (\(why)); ") + "wrote \(path) in \(Renderer.formatMilliseconds(ms)) ms"
-        } catch {
-            report.snapshot = "not written: \(error.description)"
+        let pending = PendingSnapshot(store: store, directory: directory, schema: schema, statted: statted, path: path,
+                                      previous: why == "no snapshot" ? nil : why)
+        if deferWrite {
+            report.pendingSnapshot = pending
+        } else {
+            report.snapshot = pending.write()
         }
         return (store, report)
+    }
+}
+
+/// A snapshot still to be written: `write()` hashes the source files, checks that they are
+/// still those the store was loaded from, writes the snapshot and says what happened.
+public struct PendingSnapshot: Sendable {
+    let store: Store
+    let directory: String
+    let schema: Schema
+    /// The files as they were before the load.
+    let statted: SourceFingerprint
+    let path: String
+    /// Why an existing snapshot was not used, if there was one.
+    let previous: String?
+
+    public func write() -> String {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let sources = SourceFingerprint.current(directory, schema: schema, hashing: true)
+        guard zip(sources.files, statted.files).allSatisfy({ $0.sameStat($1) }) else { return "not written: the data files changed while loading" }
+        do throws(Snapshot.Unusable) {
+            try Snapshot.write(store, sources: sources, to: path)
+            SnapshotCache.prune((path as NSString).deletingLastPathComponent, keeping: SnapshotCache.kept)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            return (previous.map { "the snapshot was not used (\($0)); " } ?? "") + "wrote \(path) in \(Renderer.formatMilliseconds(ms)) ms"
+        } catch {
+            return "not written: \(error.description)"
+        }
     }
 }

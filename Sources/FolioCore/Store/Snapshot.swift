@@ -77,7 +77,9 @@ public enum Snapshot {
             func typed<T>(_ t: T.Type) -> [T]? {
                 var ok = false
                 let a = [T](unsafeUninitializedCapacity: count) { buf, n in
-                    ok = fill(UnsafeMutableRawBufferPointer(buf))
+                    let raw = UnsafeMutableRawBufferPointer(buf)
+                    adviseHugePages(raw)
+                    ok = fill(raw)
                     n = ok ? count : 0
                 }
                 return ok ? a : nil
@@ -123,6 +125,21 @@ public enum Snapshot {
         let bytes: [UInt8]
         var position = 0
         var blobs: [Blob?]
+        /// Checks of every element of large arrays (codes in range, offsets in order, rows that
+        /// exist), run side by side once everything is decoded.
+        var checks: [(String, () -> Bool)] = []
+
+        mutating func check(_ what: String, _ holds: @escaping () -> Bool) { checks.append((what, holds)) }
+
+        func runChecks() throws(Unusable) {
+            let failed = ResultSlots<String>(count: 1)
+            let all = UncheckedBox(checks)
+            DispatchQueue.concurrentPerform(iterations: checks.count) { i in
+                let (what, holds) = all.value[i]
+                if !holds() { failed.set(0, what) }
+            }
+            if let what = failed.takeAll()[0] { throw Unusable(what) }
+        }
 
         mutating func int() throws(Unusable) -> Int {
             guard position + 8 <= bytes.count else { throw Unusable("the manifest ends early") }
@@ -210,10 +227,14 @@ public enum Snapshot {
         var table: [UInt64] = []
         var offset = align(48 + e.blobs.count * 32 + e.bytes.count)
         var offsets: [Int] = []
-        for b in e.blobs {
+        let hashes = ResultSlots<UInt64>(count: e.blobs.count)
+        let blobs = UncheckedBox(e.blobs)
+        DispatchQueue.concurrentPerform(iterations: e.blobs.count) { i in hashes.set(i, blobs.value[i].withBytes { Checksum.hash($0) }) }
+        for (i, h) in hashes.takeAll().enumerated() {
+            let b = e.blobs[i]
             let size = b.count * (Blob.elementSize(b.kind) ?? 1)
             offsets.append(offset)
-            table += [b.kind, UInt64(b.count), UInt64(offset), b.withBytes { Checksum.hash($0) }]
+            table += [b.kind, UInt64(b.count), UInt64(offset), h ?? 0]
             offset = align(offset + size)
         }
         let tableHash = table.withUnsafeBytes { Checksum.hash($0) }
@@ -223,9 +244,16 @@ public enum Snapshot {
               e.bytes.withUnsafeBytes({ writeAll(fd, $0, at: 48 + table.count * 8) }) else {
             throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
-        for (i, b) in e.blobs.enumerated() where !b.withBytes({ writeAll(fd, $0, at: offsets[i]) }) {
-            throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))")
+        // Two writers: pwrite at distinct offsets.
+        let failures = ResultSlots<Int32>(count: 1)
+        let places = UncheckedBox(offsets)
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            while let i = next.take(below: blobs.value.count) {
+                if !blobs.value[i].withBytes({ writeAll(fd, $0, at: places.value[i]) }) { failures.set(0, errno) }
+            }
         }
+        if let code = failures.takeAll()[0] { throw Unusable("cannot write \(temporary): \(String(cString: strerror(code)))") }
         guard ftruncate(fd, off_t(offset)) == 0, rename(temporary, path) == 0 else {
             throw Unusable("cannot write \(path): \(String(cString: strerror(errno)))")
         }
@@ -415,7 +443,7 @@ public enum Snapshot {
             for _ in def.fields { columns.append(try decodeColumn(&d, rows: rows)) }
             guard columns.count == def.fields.count, case .string(let ids) = columns.first else { throw Unusable("a table without ids") }
             guard let idIndex = ByteHashIndex(rawSlots: try d.u64(), used: try d.int()) else { throw Unusable("a damaged id index") }
-            try checkSlots(idIndex, ids: ids)
+            d.check("a damaged id index") { idIndex.raw.slots.allSatisfy { $0 == 0 || Int($0 & 0xFFFF_FFFF) <= ids.count } }
             var links: [Int: [Int32]] = [:]
             for _ in 0..<(try d.count(max: def.fields.count)) {
                 let field = try d.count(max: def.fields.count - 1)
@@ -431,12 +459,14 @@ public enum Snapshot {
                 let field = try d.count(max: def.fields.count - 1)
                 let csr = try decodeCSR(&d, parents: nil)
                 guard csr.rows.count == rows else { throw Unusable("damaged postings") }
+                d.check("damaged postings") { Snapshot.allRows(csr.rows, below: rows) }
                 indexes.postings[field] = csr
             }
             for _ in 0..<(try d.count(max: def.fields.count)) {
                 let field = try d.count(max: def.fields.count - 1)
                 let order = try d.i32(nil)
                 guard order.count <= rows else { throw Unusable("a damaged sorted index") }
+                d.check("a damaged sorted index") { Snapshot.allRows(order, below: rows) }
                 indexes.sorted[field] = SortedIndex(order: order, distinct: try d.count())
             }
             for _ in 0..<(try d.count(max: def.fields.count)) {
@@ -445,7 +475,8 @@ public enum Snapshot {
             }
             tables.append(EntityTable(def: def, rowCount: rows, columns: columns, idIndex: idIndex, links: links, collections: collections, indexes: indexes))
         }
-        try checkReferences(tables, rowCounts: rowCounts)
+        try checkReferences(tables, &d)
+        try d.runChecks()
         return Store(schema: Schema(entities: defs), tables: tables, asOf: asOfRaw == Int(Int32.min) ? nil : Int32(clamping: asOfRaw), fiscalYearStart: fiscalYearStart)
     }
 
@@ -481,7 +512,7 @@ public enum Snapshot {
             let name = try d.string()
             let labels = try d.strings()
             let declared = try d.count(max: labels.count)
-            guard codes.allSatisfy({ $0 >= -1 && Int($0) < labels.count }) else { throw Unusable("a damaged picklist column") }
+            d.check("a damaged picklist column") { Snapshot.allRows(codes, below: labels.count, orNull: true) }
             var column = EnumColumn(domain: EnumDomain(name: name, declared: labels))
             column.domain.declaredCount = declared
             column.codes = codes
@@ -490,17 +521,18 @@ public enum Snapshot {
             var s = StringColumn()
             s.bytes = try d.u8(nil)
             s.offsets = try d.ints(rows + 1)
-            guard s.offsets.first == 0, s.offsets.last == s.bytes.count, zip(s.offsets, s.offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-                throw Unusable("a damaged string column")
-            }
+            guard s.offsets.first == 0, s.offsets.last == s.bytes.count else { throw Unusable("a damaged string column") }
+            let offsets = s.offsets
+            d.check("a damaged string column") { Snapshot.ascending(offsets) }
             return .string(s)
         case 7:
             var l = ListColumn()
             l.offsets = try d.i32(rows + 1)
             l.items = try d.i32(nil)
             l.dictionary = try d.strings()
-            guard l.offsets.first == 0, Int(l.offsets.last ?? -1) == l.items.count, zip(l.offsets, l.offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
-                  l.items.allSatisfy({ $0 >= 0 && Int($0) < l.dictionary.count }) else { throw Unusable("a damaged list column") }
+            guard l.offsets.first == 0, Int(l.offsets.last ?? -1) == l.items.count else { throw Unusable("a damaged list column") }
+            let list = l
+            d.check("a damaged list column") { Snapshot.ascending(list.offsets) && Snapshot.allRows(list.items, below: list.dictionary.count) }
             return .list(l)
         default:
             throw Unusable("an unknown column kind")
@@ -510,32 +542,50 @@ public enum Snapshot {
     static func decodeCSR(_ d: inout Decoder, parents: Int?) throws(Unusable) -> CSR {
         let offsets = try d.i32(parents.map { $0 + 1 })
         let rows = try d.i32(nil)
-        guard offsets.first == 0, Int(offsets.last ?? -1) == rows.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw Unusable("a damaged relationship index")
-        }
+        guard offsets.first == 0, Int(offsets.last ?? -1) == rows.count else { throw Unusable("a damaged relationship index") }
+        d.check("a damaged relationship index") { Snapshot.ascending(offsets) }
         return CSR(offsets: offsets, rows: rows)
     }
 
-    /// Every row number the id index holds is a row of the table.
-    static func checkSlots(_ index: ByteHashIndex, ids: StringColumn) throws(Unusable) {
-        for s in index.raw.slots where s != 0 && Int(s & 0xFFFF_FFFF) > ids.count { throw Unusable("a damaged id index") }
-    }
-
-    /// Links, collections and indexes only name rows that exist.
-    static func checkReferences(_ tables: [EntityTable], rowCounts: [Int]) throws(Unusable) {
+    /// Links and collections only name rows that exist.
+    static func checkReferences(_ tables: [EntityTable], _ d: inout Decoder) throws(Unusable) {
         for t in tables {
             for (field, links) in t.links {
-                guard let target = t.def.fields[field].reference.flatMap({ r in tables.firstIndex { $0.name.caseInsensitiveEquals(r.target) } }),
-                      links.allSatisfy({ $0 >= -1 && Int($0) < rowCounts[target] }) else { throw Unusable("damaged links") }
+                guard let target = t.def.fields[field].reference.flatMap({ r in tables.first { $0.name.caseInsensitiveEquals(r.target) } }) else {
+                    throw Unusable("links without a target")
+                }
+                let rows = target.rowCount
+                d.check("damaged links") { allRows(links, below: rows, orNull: true) }
             }
             for (name, csr) in t.collections {
                 let child = tables.first { c in
                     c.def.fields.contains { f in f.reference.map { $0.inverse.lowercased() == name && $0.target.caseInsensitiveEquals(t.name) } ?? false }
                 }
-                guard let child, csr.rows.allSatisfy({ $0 >= 0 && Int($0) < child.rowCount }) else { throw Unusable("a damaged collection") }
+                guard let child else { throw Unusable("a collection without a child entity") }
+                let rows = child.rowCount
+                d.check("a damaged collection") { allRows(csr.rows, below: rows) }
             }
-            for csr in t.indexes.postings.values where !csr.rows.allSatisfy({ $0 >= 0 && Int($0) < t.rowCount }) { throw Unusable("damaged postings") }
-            for index in t.indexes.sorted.values where !index.order.allSatisfy({ $0 >= 0 && Int($0) < t.rowCount }) { throw Unusable("a damaged sorted index") }
+        }
+    }
+
+    /// Every value is in `0..<limit` (or -1, with `orNull`): a min/max pass.
+    static func allRows(_ values: [Int32], below limit: Int, orNull: Bool = false) -> Bool {
+        var lo = Int32.max, hi = Int32.min
+        values.withUnsafeBufferPointer { v in
+            for x in v {
+                lo = min(lo, x)
+                hi = max(hi, x)
+            }
+        }
+        return values.isEmpty || (lo >= (orNull ? -1 : 0) && Int(hi) < limit)
+    }
+
+    /// Never decreasing.
+    static func ascending<T: Comparable>(_ values: [T]) -> Bool {
+        values.withUnsafeBufferPointer { v in
+            var ok = true
+            for i in v.indices.dropFirst() where v[i] < v[i - 1] { ok = false }
+            return ok
         }
     }
 }

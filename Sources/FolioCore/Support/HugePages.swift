@@ -9,16 +9,21 @@ import Glibc
 /// "madvise" by default, so they must be asked for. A hint only: nothing changes if the
 /// kernel says no.
 func adviseHugePages<T>(_ array: inout [T]) {
-    #if os(Linux)
     let bytes = array.capacity * MemoryLayout<T>.stride
-    guard bytes >= 8 << 20 else { return }
     array.withUnsafeMutableBufferPointer { buffer in
         guard let base = buffer.baseAddress else { return }
-        let huge: UInt = 2 << 20
-        let start = (UInt(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (UInt(bitPattern: base) + UInt(bytes)) & ~(huge - 1)
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
+        adviseHugePages(UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(base), count: bytes))
     }
+}
+
+/// The same for memory about to be filled (an array's uninitialised storage).
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    guard buffer.count >= 8 << 20, let base = buffer.baseAddress else { return }
+    let huge: UInt = 2 << 20
+    let start = (UInt(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (UInt(bitPattern: base) + UInt(buffer.count)) & ~(huge - 1)
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
     #endif
 }
