@@ -82,7 +82,9 @@ public enum HelpText {
         ]),
         Topic(name: "queries", summary: "let, explain, parameters and _", body: """
         let NAME = QUERY     names a query; use it as a source (.queries lists them)
-        explain QUERY        shows the plan, a row per stage
+        explain QUERY        shows the plan: each stage's access path (postings, sorted
+                             index range, id index, semi-join, full scan, bounded heap…)
+                             and rows in and out; a where of several terms, a row per term
         explain analyze QUERY   runs it too: each stage's actual rows and time
         $name                a parameter (.param set name VALUE, or --param name=VALUE)
         _                    the last result: _ | where … refines what you just saw
