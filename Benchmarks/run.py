@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark folio against sqlite3 and DuckDB on the same synthetic portfolio.
 
-    python3 Benchmarks/run.py [--accounts N] [--runs R] [--folio PATH] [--data DIR]
-                              [--keep] [--queries SUBSTR] [--json-out FILE]
+    python3 Benchmarks/run.py [--accounts N[,N...]] [--runs R] [--folio PATH]
+                              [--data DIR | --data-root DIR] [--keep] [--engines E]
+                              [--queries SUBSTR] [--json-out FILE]
+
+With no options: 100,000 and then 1,000,000 accounts, all three engines.
 
 See Benchmarks/README.md for what is measured and how.  Python 3.11, stdlib + duckdb.
 """
@@ -268,11 +271,11 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_measured(cmd: list[str], stdout, stderr, timeout: float):
+def run_measured(cmd: list[str], stdout, stderr, timeout: float, env: dict | None = None):
     """Run `cmd`, wait, return (exit code, peak RSS in KiB, wall seconds, timed_out).
     Peak RSS is this child's own ru_maxrss (os.wait4), separate per process."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, env=env)
     state = {"timed_out": False}
 
     def on_timeout():
@@ -319,6 +322,20 @@ def tail(text: str, n: int = 20) -> str:
 
 LOAD_RE = re.compile(r"^load:\s*([0-9][0-9,_]*)\s+rows\s+in\s+([0-9]+(?:\.[0-9]*)?)\s*ms", re.M)
 TIME_RE = re.compile(r"^time:\s*([0-9]+(?:\.[0-9]*)?)\s*ms", re.M)
+# `snapshot: wrote PATH in T ms`, possibly after `the snapshot was not used (…); `.
+SNAPSHOT_WROTE_RE = re.compile(r"^snapshot:.*?\bwrote (.+) in ([0-9]+(?:\.[0-9]*)?)\s*ms\s*$", re.M)
+SNAPSHOT_LINE_RE = re.compile(r"^snapshot:\s*(.*)$", re.M)
+
+
+def folio_env(cache: str) -> dict:
+    """The environment of every folio process: XDG_CACHE_HOME always names a directory
+    of this script's own, so folio's snapshot cache never reads or writes the user's."""
+    return dict(os.environ, XDG_CACHE_HOME=cache)
+
+
+def make_cache() -> str:
+    """A fresh, empty XDG_CACHE_HOME (the caller deletes it)."""
+    return tempfile.mkdtemp(prefix="folio-bench-cache-", dir="/tmp")
 
 
 def parse_json_stream(text: str) -> list:
@@ -333,26 +350,38 @@ def parse_json_stream(text: str) -> list:
         out.append(obj)
 
 
-def folio_once(folio: str, data: str, statements: list[str], scratch: str, timeout: float):
-    """One folio process running `statements`.  Returns a dict with rc, rss, wall,
-    load (rows, ms), times, answers, stderr, parse error."""
+def folio_once(folio: str, data: str, statements: list[str], scratch: str, timeout: float,
+               cache: str, extra: tuple[str, ...] = ()):
+    """One folio process running `statements`, with XDG_CACHE_HOME=`cache`.  Returns a
+    dict with rc, rss, wall, load (rows, ms, from a snapshot or not), snapshot written
+    (path, ms), times, answers, stderr, parse error."""
     script = ";\n".join(statements)
     out_path = os.path.join(scratch, "folio.stdout")
     err_path = os.path.join(scratch, "folio.stderr")
-    cmd = [folio, "--data", data, "--today", TODAY.isoformat(), "--timer",
+    cmd = [folio, "--data", data, "--today", TODAY.isoformat(), "--timer", *extra,
            "--format", "json", "-c", script]
     with open(out_path, "wb") as fo, open(err_path, "wb") as fe:
-        rc, rss, wall, timed_out = run_measured(cmd, fo, fe, timeout)
+        rc, rss, wall, timed_out = run_measured(cmd, fo, fe, timeout, env=folio_env(cache))
     with open(out_path, encoding="utf-8", errors="replace") as f:
         out = f.read()
     with open(err_path, encoding="utf-8", errors="replace") as f:
         err = f.read()
     res = {"rc": rc, "rss_kb": rss, "wall_s": wall, "timed_out": timed_out, "stderr": err,
-           "load_rows": None, "load_ms": None, "times": [], "answers": [], "error": None}
+           "load_rows": None, "load_ms": None, "reopened": False, "snapshot_path": None,
+           "snapshot_write_ms": None, "snapshot_note": None, "times": [], "answers": [],
+           "error": None}
     m = LOAD_RE.search(err)
     if m:
         res["load_rows"] = int(m.group(1).replace(",", "").replace("_", ""))
         res["load_ms"] = float(m.group(2))
+        line_end = err.find("\n", m.end())
+        res["reopened"] = "snapshot reopened" in err[m.start():line_end if line_end >= 0 else None]
+    w = SNAPSHOT_WROTE_RE.search(err)
+    if w:
+        res["snapshot_path"], res["snapshot_write_ms"] = w.group(1), float(w.group(2))
+    n = SNAPSHOT_LINE_RE.search(err)
+    if n:
+        res["snapshot_note"] = n.group(1).strip()
     res["times"] = [float(x) for x in TIME_RE.findall(err)]
     try:
         res["answers"] = parse_json_stream(out)
@@ -375,12 +404,22 @@ def folio_once(folio: str, data: str, statements: list[str], scratch: str, timeo
 
 
 def run_folio(folio: str, data: str, queries: list[Query], runs: int, scratch: str,
-              timeout: float) -> dict:
+              timeout: float, cache: str) -> dict:
+    """The main folio run: one process, cold (`cache` is a fresh, empty XDG_CACHE_HOME, so
+    the data are parsed), every query `runs` times.  It writes the snapshot into `cache`
+    at the end, after the statements; the peak RSS includes that write."""
     statements = [q.folio for q in queries for _ in range(runs)]
-    log(f"folio: one process, {len(statements)} statements ...")
-    r = folio_once(folio, data, statements, scratch, timeout)
+    log(f"folio: one process, {len(statements)} statements, cold cache {cache} ...")
+    r = folio_once(folio, data, statements, scratch, timeout, cache)
     result = {"load_ms": r["load_ms"], "rows": r["load_rows"], "rss_kb": r["rss_kb"],
-              "wall_s": r["wall_s"], "queries": {}, "error": None, "fallback": False}
+              "wall_s": r["wall_s"], "queries": {}, "error": None, "fallback": False,
+              "snapshot_path": r["snapshot_path"], "snapshot_write_ms": r["snapshot_write_ms"],
+              "snapshot_note": r["snapshot_note"], "snapshot_bytes": None}
+    if r["snapshot_path"] and os.path.isfile(r["snapshot_path"]):
+        result["snapshot_bytes"] = os.path.getsize(r["snapshot_path"])
+    if r["reopened"]:
+        # Cannot happen with an empty cache; if it does, the load is not a parse.
+        r["error"] = r["error"] or "the cold run reopened a snapshot instead of parsing"
     if r["error"] is None:
         for i, q in enumerate(queries):
             sl = slice(i * runs, (i + 1) * runs)
@@ -398,11 +437,13 @@ def run_folio(folio: str, data: str, queries: list[Query], runs: int, scratch: s
         return result
     # A query failed: run each query in its own process so one bad query does not hide
     # the others' numbers.
-    log("folio: running each query in its own process")
+    # --no-snapshot: each of these parses too, like the single run.
+    log("folio: running each query in its own process (--no-snapshot)")
     result["fallback"] = True
     result["rss_kb"] = 0
     for q in queries:
-        rq = folio_once(folio, data, [q.folio] * runs, scratch, timeout)
+        rq = folio_once(folio, data, [q.folio] * runs, scratch, timeout, cache,
+                        ("--no-snapshot",))
         result["rss_kb"] = max(result["rss_kb"], rq["rss_kb"])
         if result["load_ms"] is None and rq["load_ms"] is not None:
             result["load_ms"], result["rows"] = rq["load_ms"], rq["load_rows"]
@@ -413,6 +454,41 @@ def run_folio(folio: str, data: str, queries: list[Query], runs: int, scratch: s
             result["queries"][q.name] = {"times_ms": rq["times"], "answer": None,
                                         "error": rq["error"], "stderr": tail(rq["stderr"])}
     return result
+
+
+def run_folio_reopen(folio: str, data: str, scratch: str, timeout: float, cache: str,
+                     times: int = 3) -> dict:
+    """Reopen time: `folio --timer -c "accounts | count"` on the same data and the same
+    XDG_CACHE_HOME as the main run, `times` times; each must say `snapshot reopened`.
+    Returns the median load ms and peak RSS, and every run's.  If the main run left no
+    snapshot (it failed), the first process here parses and writes one; it is not counted."""
+    log(f"folio: reopening the snapshot {times} times ...")
+    res = {"reopen_ms": None, "reopen_rss_kb": None, "reopen_runs_ms": [],
+           "reopen_runs_rss_kb": [], "reopen_rows": None, "reopen_primed": False,
+           "reopen_error": None}
+    attempts = 0
+    while len(res["reopen_runs_ms"]) < times:
+        attempts += 1
+        r = folio_once(folio, data, ["accounts | count"], scratch, timeout, cache)
+        if r["error"] is None and not r["reopened"] and attempts == 1 and r["snapshot_path"]:
+            log("folio: no snapshot from the main run; this process wrote one: "
+                + (r["snapshot_note"] or ""))
+            res["reopen_primed"] = True
+            continue
+        if r["error"] is None and not r["reopened"]:
+            r["error"] = ("no 'snapshot reopened' on stderr: "
+                          + tail(r["stderr"], 3).replace("\n", " | "))
+        if r["error"] is not None:
+            res["reopen_error"] = r["error"]
+            log(f"folio: reopen failed: {r['error']}")
+            break
+        res["reopen_runs_ms"].append(r["load_ms"])
+        res["reopen_runs_rss_kb"].append(r["rss_kb"])
+        res["reopen_rows"] = r["load_rows"]
+    if res["reopen_runs_ms"] and res["reopen_error"] is None:
+        res["reopen_ms"] = median(res["reopen_runs_ms"])
+        res["reopen_rss_kb"] = median(res["reopen_runs_rss_kb"])
+    return res
 
 
 def folio_query_result(q: Query, times: list[float], answers: list) -> dict:
@@ -632,21 +708,64 @@ def resolve_folio(path: str) -> str | None:
     return None
 
 
+DEFAULT_SIZES = "100000,1000000"
+REOPEN_RUNS = 3
+TARGET_FLOOR_MS = 0.5
+
+
+def parse_sizes(text: str) -> list[int]:
+    """`100000,1000000` (also `100k,1m`) → [100000, 1000000], in the order given."""
+    sizes: list[int] = []
+    for part in text.split(","):
+        part = part.strip().replace("_", "")
+        if not part:
+            continue
+        m = re.fullmatch(r"([0-9]+)([kKmM]?)", part)
+        if not m:
+            raise ValueError(f"not a number of accounts: {part!r}")
+        n = int(m.group(1)) * {"": 1, "k": 1000, "m": 1_000_000}[m.group(2).lower()]
+        if n < 1:
+            raise ValueError("--accounts must be at least 1")
+        if n not in sizes:
+            sizes.append(n)
+    if not sizes:
+        raise ValueError("--accounts names no size")
+    return sizes
+
+
+def query_target(med: dict, engines: list[str]):
+    """(target ms, meets): target = max(0.5 ms, min(sqlite3 ms, duckdb ms) / 2), from the
+    engines that ran and answered; meets = folio's median is at most the target."""
+    others = [med[e] for e in ("sqlite", "duckdb") if e in engines and med.get(e) is not None]
+    if "folio" not in engines or not others:
+        return None, None
+    target = max(TARGET_FLOOR_MS, min(others) / 2)
+    return target, (None if med.get("folio") is None else med["folio"] <= target)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
-        description="Benchmark folio against sqlite3 and DuckDB on a generated portfolio.")
-    ap.add_argument("--accounts", type=int, default=1_000_000,
-                    help="accounts to generate (default 1000000)")
+        description="Benchmark folio against sqlite3 and DuckDB on generated portfolios.")
+    ap.add_argument("--accounts",
+                    help="accounts to generate: a number or a comma-separated list of them, "
+                         "each benchmarked in turn with its own data and tables (default "
+                         f"{DEFAULT_SIZES}; 100k and 1m also work)")
     ap.add_argument("--runs", type=int, default=5, help="runs per query; the median is reported")
     ap.add_argument("--folio", default=".build/release/folio",
                     help="folio binary (default .build/release/folio, relative to the "
                          "current directory or the repository root)")
-    ap.add_argument("--data", help="data directory (default: a temporary directory under "
-                    "/tmp, deleted at the end unless --keep); reused if it already holds "
-                    "accounts.csv")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    ap.add_argument("--data", help="the data directory of a single size: reused if it already "
+                    "holds accounts.csv (then --accounts may be left out), else generated "
+                    "there with --accounts N")
+    ap.add_argument("--data-root", help="a directory with one data directory per size, "
+                    "DIR/accounts-N, each reused if it already holds accounts.csv, else "
+                    "generated (default: a temporary directory under /tmp, deleted at the "
+                    "end unless --keep)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary data directory (reuse it with --data-root)")
     ap.add_argument("--regenerate", action="store_true",
-                    help="run `folio generate` even if --data already holds accounts.csv")
+                    help="run `folio generate` even if the data directory already holds "
+                         "accounts.csv")
     ap.add_argument("--queries", help="only the queries whose name contains this substring "
                     "(if no name does: whose folio text does)")
     ap.add_argument("--engines", default="folio,sqlite,duckdb",
@@ -666,45 +785,111 @@ def main() -> int:
     for e in engines:
         if e not in ENGINES:
             ap.error(f"unknown engine {e!r} (choose from {', '.join(ENGINES)})")
-    if args.runs < 1 or args.accounts < 1:
-        ap.error("--runs and --accounts must be at least 1")
+    if not engines:
+        ap.error("--engines names no engine")
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if args.data and args.data_root:
+        ap.error("--data and --data-root exclude each other")
+    sizes: list[int | None]
+    try:
+        if args.data and args.accounts is None:
+            sizes = [None]  # whatever DIR holds
+        else:
+            sizes = list(parse_sizes(args.accounts or DEFAULT_SIZES))
+    except ValueError as e:
+        ap.error(str(e))
+    if args.data and len(sizes) > 1:
+        ap.error(f"--data DIR holds a single portfolio, but --accounts names {len(sizes)} "
+                 "sizes: give one (--accounts N), or use --data-root DIR, which holds one "
+                 "directory per size")
 
     folio = resolve_folio(args.folio)
     scratch = tempfile.mkdtemp(prefix="folio-bench-scratch-", dir="/tmp")
     temp_base = None
     if args.data:
-        data = os.path.abspath(args.data)
+        dirs = [os.path.abspath(args.data)]
     else:
-        temp_base = tempfile.mkdtemp(prefix="folio-bench-", dir="/tmp")
-        data = os.path.join(temp_base, "portfolio")
+        if args.data_root:
+            root = os.path.abspath(args.data_root)
+            os.makedirs(root, exist_ok=True)
+        else:
+            temp_base = root = tempfile.mkdtemp(prefix="folio-bench-", dir="/tmp")
+        dirs = [os.path.join(root, f"accounts-{n}") for n in sizes]
+    t0 = time.perf_counter()
+    reports: list[dict] = []
+    status = 0
     try:
-        return bench(args, engines, folio, data, scratch)
+        for n, data in zip(sizes, dirs):
+            code, report = bench(args, engines, folio, n, data, scratch)
+            status = max(status, code)
+            if report is not None:
+                reports.append(report)
+            if code == 2:
+                break
+        total_s = time.perf_counter() - t0
+        if reports:
+            print_summary(reports, engines, total_s)
+        if args.json_out and reports:
+            doc = {
+                "sizes": [r["json"] for r in reports], "ok": status == 0, "total_s": total_s,
+                "platform": {"python": platform.python_version(), "machine": platform.machine(),
+                             "system": platform.platform(), "cpus": os.cpu_count()},
+            }
+            with open(args.json_out, "w") as f:
+                json.dump(doc, f, indent=2)
+            log(f"results written to {args.json_out}")
+        return status
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if temp_base:
             if args.keep:
-                log(f"data kept in {data}")
+                log(f"data kept in {temp_base} (reuse it with --data-root {temp_base})")
             else:
                 shutil.rmtree(temp_base, ignore_errors=True)
 
 
-def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) -> int:
+def print_summary(reports: list[dict], engines: list[str], total_s: float) -> None:
+    """The last lines: per size, how many queries meet the target, and whether all agree."""
+    took = f"{total_s:.0f} s" if total_s < 120 else f"{total_s / 60:.1f} min"
+    print(f"\nsummary ({took} in all)")
+    for r in reports:
+        parts = [f"{r['accounts']:>9} accounts:"]
+        if r["targets"] is not None:
+            met, total, misses = r["targets"]
+            parts.append(f"folio meets the target on {met} of {total} queries"
+                         + (f" (not: {', '.join(misses)})" if misses else ""))
+        parts.append(f"answers agree on {r['agree']} of {r['queries']}")
+        if r["failed"]:
+            parts.append("FAILED")
+        print(" ".join(parts[:1]) + " " + "; ".join(parts[1:]))
+
+
+def bench(args, engines: list[str], folio: str | None, size: int | None, data: str,
+          scratch: str) -> tuple[int, dict | None]:
+    """One size: generate or reuse `data`, run every engine, print the tables.
+    Returns (exit status, report for the summary and JSON, or None)."""
     need_generate = args.regenerate or not os.path.exists(os.path.join(data, "accounts.csv"))
     if ("folio" in engines or need_generate) and folio is None:
         log(f"error: folio binary not found at {args.folio} "
             "(build it with `swift build -c release`, or pass --folio PATH)")
-        return 2
+        return 2, None
+    if need_generate and size is None:
+        log(f"error: {data} holds no accounts.csv; give --accounts N to generate N accounts there")
+        return 2, None
+    log(f"=== {size if size is not None else 'the'} accounts in {data}")
     gen_s = None
     if need_generate:
-        log(f"generating {args.accounts} accounts into {data} ...")
+        log(f"generating {size} accounts into {data} ...")
         t0 = time.perf_counter()
-        p = subprocess.run([folio, "generate", "--accounts", str(args.accounts),
+        p = subprocess.run([folio, "generate", "--accounts", str(size),
                             "--seed", str(SEED), "--out", data],
-                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           env=folio_env(os.path.join(scratch, "generate-cache")))
         gen_s = time.perf_counter() - t0
         if p.returncode != 0:
             log(f"error: folio generate failed (exit {p.returncode}):\n{tail(p.stderr)}")
-            return 2
+            return 2, None
         log(f"generated in {gen_s:.1f} s")
     else:
         log(f"reusing the data in {data} (--regenerate to replace it)")
@@ -723,6 +908,8 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
     csv_bytes = {e: os.path.getsize(os.path.join(data, e + ".csv"))
                  for e in ENTITIES if os.path.exists(os.path.join(data, e + ".csv"))}
     point_id, n_accounts = middle_account_id(os.path.join(data, "accounts.csv"))
+    if size is not None and n_accounts != size:
+        log(f"note: {data} holds {n_accounts} accounts, not {size} (--regenerate to replace it)")
     queries = build_queries(point_id)
     if args.queries:
         s = args.queries.lower()
@@ -730,12 +917,21 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
         queries = by_name or [q for q in queries if s in q.folio.lower()]
         if not queries:
             log(f"error: no query matches {args.queries!r}")
-            return 2
+            return 2, None
 
     results: dict[str, dict] = {}
     for e in engines:
         if e == "folio":
-            results[e] = run_folio(folio, data, queries, args.runs, scratch, args.timeout)
+            # A fresh, empty cache: the timed run parses the files (a cold load) and writes
+            # the snapshot there; the reopen runs read it; then it is deleted.
+            cache = make_cache()
+            try:
+                results[e] = run_folio(folio, data, queries, args.runs, scratch, args.timeout,
+                                       cache)
+                results[e].update(run_folio_reopen(folio, data, scratch, args.timeout, cache,
+                                                   REOPEN_RUNS))
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
         else:
             results[e] = run_engine(e, data, queries, args.runs, scratch, args.timeout)
         if results[e].get("error"):
@@ -760,7 +956,8 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
             failed = True
             mismatches.append((q, answers, errors))
         med = {e: median(per[e].get("times_ms") or []) for e in engines}
-        table.append((q, med, agree))
+        target, meets = query_target(med, engines)
+        table.append((q, med, target, meets, agree))
 
     for q, answers, errors in mismatches:
         print(f"\nMISMATCH in {q.name}:")
@@ -772,17 +969,22 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
 
     # ---- report
     total_csv = sum(csv_bytes.values())
+    has_target = "folio" in engines and any(e in engines for e in ("sqlite", "duckdb"))
     print(f"\nfolio benchmark: {n_accounts} accounts, {args.runs} runs per query "
           f"(median), today {TODAY}, point id {point_id}")
     cols = ["query"] + [f"{LABEL[e]} ms" for e in engines]
     if "folio" in engines:
         cols += [f"folio/{LABEL[e]}" for e in engines if e != "folio"]
+    if has_target:
+        cols += ["target ms", "meets"]
     cols += ["agree"]
     lines = []
-    for q, med, agree in table:
+    for q, med, target, meets, agree in table:
         row = [q.name] + [fmt_ms(med[e]) for e in engines]
         if "folio" in engines:
             row += [fmt_ratio(med["folio"], med[e]) for e in engines if e != "folio"]
+        if has_target:
+            row += [fmt_ms(target), "-" if meets is None else ("yes" if meets else "no")]
         row += ["yes" if agree else "NO"]
         lines.append(row)
     widths = [max(len(str(r[i])) for r in [cols] + lines) for i in range(len(cols))]
@@ -793,9 +995,20 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
     prow(["-" * w for w in widths])
     for r in lines:
         prow(r)
+    targets = None
+    if has_target:
+        with_target = [(q, meets) for q, _, target, meets, _ in table if target is not None]
+        misses = [q.name for q, meets in with_target if not meets]
+        targets = (len(with_target) - len(misses), len(with_target), misses)
+        basis = [f"{LABEL[e]} ms" for e in ("sqlite", "duckdb") if e in engines]
+        basis_text = (f"min({', '.join(basis)}) / 2" if len(basis) > 1
+                      else f"{basis[0]} / 2, the only other engine in this run")
+        print(f"target ms = max({TARGET_FLOOR_MS}, {basis_text}): folio meets it on "
+              f"{targets[0]} of {targets[1]} queries")
 
     print()
-    hdr = ["engine", "load ms", "rows", "peak RSS MB", "notes"]
+    hdr = ["engine", "load ms", "reopen ms", "load/reopen", "rows", "peak RSS MB",
+           "reopen RSS MB", "CSV MB", "RSS/CSV", "notes"]
     erows = []
     for e in engines:
         r = results[e]
@@ -807,19 +1020,40 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
             notes.append(f"Python+module baseline {fmt_mb(r['baseline_rss_kb'])} MB")
         if r.get("version"):
             notes.append(f"v{r['version']}")
-        if e == "folio" and r.get("fallback"):
-            notes.append("one process per query (single run failed)")
+        if e == "folio":
+            notes.append("cold load (empty cache)")
+            if r.get("snapshot_write_ms") is not None:
+                size_mb = ("" if r.get("snapshot_bytes") is None
+                           else f"{r['snapshot_bytes'] / 2**20:.1f} MB ")
+                notes.append(f"snapshot {size_mb}written in {fmt_ms(r['snapshot_write_ms'])} ms "
+                             "after the statements (in peak RSS)")
+            elif r.get("snapshot_note"):
+                notes.append(f"snapshot: {r['snapshot_note']}")
+            if r.get("reopen_runs_ms"):
+                notes.append(f"reopen: median of {len(r['reopen_runs_ms'])} ("
+                             + ", ".join(fmt_ms(x) for x in r["reopen_runs_ms"]) + " ms)")
+            if r.get("reopen_error"):
+                notes.append("REOPEN ERROR")
+            if r.get("fallback"):
+                notes.append("one process per query (single run failed)")
         if r.get("error"):
             notes.append("ERROR")
-        erows.append([LABEL[e], fmt_ms(r.get("load_ms")),
+        rss = r.get("rss_kb")
+        erows.append([LABEL[e], fmt_ms(r.get("load_ms")), fmt_ms(r.get("reopen_ms")),
+                      fmt_ratio(r.get("load_ms"), r.get("reopen_ms")),
                       "-" if r.get("rows") is None else str(r["rows"]),
-                      fmt_mb(r.get("rss_kb")), "; ".join(notes)])
+                      fmt_mb(rss), fmt_mb(r.get("reopen_rss_kb")),
+                      f"{total_csv / 2**20:.1f}",
+                      "-" if not rss or not total_csv else f"{rss * 1024 / total_csv:.2f}",
+                      "; ".join(notes)])
     widths = [max(len(x[i]) for x in [hdr] + erows) for i in range(len(hdr))]
+    last = len(hdr) - 1
     for x in [hdr, ["-" * w for w in widths]] + erows:
-        print("  ".join(v.ljust(widths[i]) if i in (0, 4) else v.rjust(widths[i])
+        print("  ".join(v.ljust(widths[i]) if i in (0, last) else v.rjust(widths[i])
                         for i, v in enumerate(x)).rstrip())
-    print(f"\nCSV total size: {total_csv / 1e6:.1f} MB ({len(csv_bytes)} files: "
-          + ", ".join(f"{e} {b / 1e6:.1f} MB" for e, b in csv_bytes.items()) + ")")
+    print(f"\nCSV total size: {total_csv / 2**20:.1f} MB ({len(csv_bytes)} files: "
+          + ", ".join(f"{e} {b / 2**20:.1f} MB" for e, b in csv_bytes.items())
+          + "; MB = 2^20 bytes)")
     if gen_s is not None:
         print(f"folio generate: {gen_s:.1f} s")
 
@@ -828,33 +1062,42 @@ def bench(args, engines: list[str], folio: str | None, data: str, scratch: str) 
         print("WARNING: engines loaded different row counts: "
               + ", ".join(f"{LABEL[e]} {n}" for e, n in row_counts.items()))
         failed = True
+    if "folio" in engines:
+        fr = results["folio"]
+        if fr.get("reopen_error"):
+            print(f"WARNING: folio reopen: {fr['reopen_error']}")
+            failed = True
+        elif fr.get("reopen_rows") is not None and fr["reopen_rows"] != fr.get("rows"):
+            print(f"WARNING: folio reopened {fr['reopen_rows']} rows from the snapshot, "
+                  f"parsed {fr.get('rows')}")
+            failed = True
     for e in engines:
         for w in results[e].get("warnings", []) or []:
             print(f"WARNING: {w}")
             failed = True
     if failed:
-        print("\nFAILED: answers disagree or an engine failed (see above)")
+        print(f"\nFAILED ({n_accounts} accounts): answers disagree or an engine failed "
+              "(see above)")
 
-    if args.json_out:
-        doc = {
-            "accounts": n_accounts, "runs": args.runs, "today": TODAY.isoformat(),
-            "seed": SEED, "point_id": point_id, "data": data,
-            "csv_bytes": csv_bytes, "csv_total_bytes": total_csv, "generate_s": gen_s,
-            "platform": {"python": platform.python_version(), "machine": platform.machine(),
-                         "system": platform.platform(), "cpus": os.cpu_count()},
-            "engines": {
-                e: {k: v for k, v in results[e].items() if k != "queries"} for e in engines},
-            "queries": [
-                {"name": q.name, "folio": q.folio, "sql": q.sql, "agree": agree,
-                 "results": {e: {"median_ms": med[e], **results[e]["queries"].get(q.name, {})}
-                             for e in engines}}
-                for q, med, agree in table],
-            "ok": not failed,
-        }
-        with open(args.json_out, "w") as f:
-            json.dump(doc, f, indent=2)
-        log(f"results written to {args.json_out}")
-    return 1 if failed else 0
+    doc = {
+        "accounts": n_accounts, "runs": args.runs, "today": TODAY.isoformat(),
+        "seed": SEED, "point_id": point_id, "data": data,
+        "csv_bytes": csv_bytes, "csv_total_bytes": total_csv, "generate_s": gen_s,
+        "engines": {
+            e: {k: v for k, v in results[e].items() if k != "queries"} for e in engines},
+        "queries": [
+            {"name": q.name, "folio": q.folio, "sql": q.sql, "agree": agree,
+             "target_ms": target, "meets_target": meets,
+             "results": {e: {"median_ms": med[e], **results[e]["queries"].get(q.name, {})}
+                         for e in engines}}
+            for q, med, target, meets, agree in table],
+        "targets_met": None if targets is None else targets[0],
+        "targets_total": None if targets is None else targets[1],
+        "ok": not failed,
+    }
+    report = {"accounts": n_accounts, "targets": targets, "queries": len(table),
+              "agree": sum(1 for *_, agree in table if agree), "failed": failed, "json": doc}
+    return (1 if failed else 0), report
 
 
 def per_ok(per: dict, engines: list[str]) -> bool:

@@ -91,6 +91,35 @@ import Testing
         }
     }
 
+    /// A mapped file's parsed pages are handed back every few bytes (as every 16 MiB on big
+    /// files), in chunks of any size: the columns are what the whole file in memory gives, and
+    /// an error found after the pages were dropped still points at its line and column.
+    @Test func releasingParsedPagesChangesNothing() throws {
+        let saved = Loader.releaseStride
+        Loader.releaseStride = 4096
+        defer { Loader.releaseStride = saved }
+        let names = ["accounts.csv", "contacts.csv", "opportunities.csv", "activities.csv", "managers.csv", "folio.json"]
+        var files: [String: [UInt8]] = [:]
+        for n in names { files[n] = Array(try Data(contentsOf: Fixtures.root.appendingPathComponent("Samples/portfolio/" + n))) }
+        let query = "activities | sort id | select id, subject, account_id, kind, date, outcome"
+        func answer(_ store: Store) -> String { Fixtures.run(query, in: Session(store: store, today: 0), format: .csv) }
+        let fromMemory = answer(try Loader.load(.memory(files)).0)
+        for chunk in [nil, 5000, 100_000] {
+            #expect(answer(try Loader.load(.directory(Fixtures.samplePortfolio), chunkBytes: chunk).0) == fromMemory)
+        }
+        let dir = NSTemporaryDirectory() + "folio-release-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: Fixtures.samplePortfolio, toPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let activities = dir + "/activities.csv"
+        var text = try String(contentsOfFile: activities, encoding: .utf8)
+        text += "X9999999,subject,A0000001,,M00001,call,2026-13-01,positive\n"
+        try text.write(toFile: activities, atomically: true, encoding: .utf8)
+        let lines = text.filter { $0 == "\n" }.count
+        #expect { try Loader.load(.directory(dir), chunkBytes: 5000) } throws: { error in
+            "\(error)".contains("activities.csv:\(lines):") && "\(error)".contains("date")
+        }
+    }
+
     @Test func closedWonSpellings() throws {
         let opp = "id,name,account_id,stage,amount\nO1,x,A1,Closed Won,10\nO2,y,A1,closed-won,20\nO3,z,A1,Needs Analysis,30\n"
         let (store, _) = try load(["accounts.csv": "id,name\nA1,Acme\n", "opportunities.csv": opp])

@@ -225,7 +225,7 @@ public enum Loader {
             }
             var rows = jsonl
                 ? try parseJSONLines(declared, buf, path: path, lenient: lenient)
-                : try parseCSV(declared, buf, path: path, lenient: lenient, chunkBytes: chunkBytes)
+                : try parseCSV(declared, buf, path: path, lenient: lenient, chunkBytes: chunkBytes, mapped: bytes.isMapped)
             indexed = DispatchTime.now().uptimeNanoseconds
             try indexIDs(&rows, buf, path: path, jsonl: jsonl, lenient: lenient)
             return rows
@@ -363,7 +363,8 @@ public enum Loader {
     // MARK: - CSV
 
     /// Parses a CSV file: the header first, then the records in chunks on all cores.
-    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int?) throws(LoadError) -> ParsedRows {
+    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int?,
+                         mapped: Bool = false) throws(LoadError) -> ParsedRows {
         var def = declared
         var reader = CSVReader(bytes: buf)
         let hasHeader: Bool
@@ -394,7 +395,7 @@ public enum Loader {
         guard sources[0] != nil else {
             throw LoadError(file: path, line: 1, column: 1, kind: "bad header", message: "no 'id' column (every entity needs one)")
         }
-        let layout = CSVLayout(def: def, sources: sources, headerCount: headerCount, path: path, lenient: lenient)
+        let layout = CSVLayout(def: def, sources: sources, headerCount: headerCount, path: path, lenient: lenient, releasesParsedPages: mapped)
         let dataStart = reader.position
         let firstLine = reader.line
 
@@ -477,6 +478,10 @@ public enum Loader {
         var headerCount: Int
         var path: String
         var lenient: Bool
+        /// The bytes are a mapped file: parsed stretches are handed back to the kernel as the
+        /// parse goes (they are read again from the page cache if an error needs them), so
+        /// that a file's pages and its columns are not both resident.
+        var releasesParsedPages = false
     }
 
     /// One chunk's rows, with line numbers counted from the chunk's first line (1).
@@ -511,7 +516,12 @@ public enum Loader {
         var reader = CSVReader(bytes: buf, from: from)
         let path = layout.path
         defer { withExtendedLifetime(builders) {} }
+        var released = from
         while true {
+            if layout.releasesParsedPages, reader.position - released >= releaseStride {
+                releasePages(buf, released..<reader.position)
+                released = reader.position
+            }
             reader.skipBlankLines()
             if reader.position >= to { break }
             let more: Bool
@@ -553,6 +563,20 @@ public enum Loader {
         chunk.stop = reader.position
         chunk.newlines = reader.line - 1
         return chunk
+    }
+
+    /// How much of a mapped file is parsed between two releases of its pages (tests lower it).
+    nonisolated(unsafe) static var releaseStride = 16 << 20
+
+    /// Drops the whole pages of `range` of a mapped file from this process (MADV_DONTNEED:
+    /// read again from the file if touched).
+    static func releasePages(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        guard let base = buf.baseAddress else { return }
+        let page = 4096
+        let start = (UInt(bitPattern: base + range.lowerBound) + UInt(page) - 1) & ~UInt(page - 1)
+        let end = UInt(bitPattern: base + range.upperBound) & ~UInt(page - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, Int(end - start), MADV_DONTNEED)
     }
 
     static func kindOf(_ t: FieldType) -> String {
@@ -748,6 +772,8 @@ final class FileBytes {
     deinit {
         if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped), count) }
     }
+
+    var isMapped: Bool { mapped != nil }
 
     func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
         if let mapped {
