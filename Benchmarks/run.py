@@ -679,6 +679,8 @@ def fmt_ratio(a, b) -> str:
     if b == 0:
         return "inf"
     r = a / b
+    if r < 0.01:
+        return f"{r:.3f}x"  # keep two significant digits: 0.0013 is not 0.00
     return f"{r:.2f}x" if r < 100 else f"{r:.0f}x"
 
 
@@ -746,7 +748,7 @@ def query_target(med: dict, engines: list[str]):
 def main() -> int:
     ap = argparse.ArgumentParser(
         description="Benchmark folio against sqlite3 and DuckDB on generated portfolios.")
-    ap.add_argument("--accounts",
+    ap.add_argument("--accounts", metavar="N[,N...]",
                     help="accounts to generate: a number or a comma-separated list of them, "
                          "each benchmarked in turn with its own data and tables (default "
                          f"{DEFAULT_SIZES}; 100k and 1m also work)")
@@ -754,13 +756,15 @@ def main() -> int:
     ap.add_argument("--folio", default=".build/release/folio",
                     help="folio binary (default .build/release/folio, relative to the "
                          "current directory or the repository root)")
-    ap.add_argument("--data", help="the data directory of a single size: reused if it already "
-                    "holds accounts.csv (then --accounts may be left out), else generated "
-                    "there with --accounts N")
-    ap.add_argument("--data-root", help="a directory with one data directory per size, "
-                    "DIR/accounts-N, each reused if it already holds accounts.csv, else "
-                    "generated (default: a temporary directory under /tmp, deleted at the "
-                    "end unless --keep)")
+    ap.add_argument("--data", metavar="DIR",
+                    help="the data directory of a single size: reused if it already holds "
+                         "accounts.csv (then --accounts may be left out), else generated "
+                         "there with --accounts N")
+    ap.add_argument("--data-root", metavar="DIR",
+                    help="a directory with one data directory per size, DIR/accounts-N, "
+                         "each reused if it already holds accounts.csv, else generated "
+                         "(default: a temporary directory under /tmp, deleted at the end "
+                         "unless --keep)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary data directory (reuse it with --data-root)")
     ap.add_argument("--regenerate", action="store_true",
@@ -772,7 +776,8 @@ def main() -> int:
                     help="comma-separated subset of folio,sqlite,duckdb (default: all)")
     ap.add_argument("--timeout", type=float, default=7200,
                     help="seconds allowed per engine process (default 7200)")
-    ap.add_argument("--json-out", help="also write the results as JSON to this file")
+    ap.add_argument("--json-out", metavar="FILE",
+                    help="also write the results as JSON to this file")
     ap.add_argument("--_engine", help=argparse.SUPPRESS)
     ap.add_argument("--_spec", help=argparse.SUPPRESS)
     ap.add_argument("--_result", help=argparse.SUPPRESS)
@@ -1032,6 +1037,8 @@ def bench(args, engines: list[str], folio: str | None, size: int | None, data: s
             if r.get("reopen_runs_ms"):
                 notes.append(f"reopen: median of {len(r['reopen_runs_ms'])} ("
                              + ", ".join(fmt_ms(x) for x in r["reopen_runs_ms"]) + " ms)")
+            if r.get("reopen_primed"):
+                notes.append("the main run left no snapshot: an extra run wrote it")
             if r.get("reopen_error"):
                 notes.append("REOPEN ERROR")
             if r.get("fallback"):

@@ -120,6 +120,20 @@ import Testing
         }
     }
 
+    /// Text columns are addressed with 32-bit offsets: a file over 4 GiB is refused up front
+    /// (a sparse file here, so nothing is read).
+    @Test func aFileOver4GiBIsRefused() throws {
+        let dir = NSTemporaryDirectory() + "folio-huge-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/accounts.csv"
+        FileManager.default.createFile(atPath: path, contents: Data("id\n".utf8))
+        #expect(truncate(path, off_t(UInt32.max) + 1) == 0)
+        #expect { try Loader.load(.directory(dir)) } throws: { error in
+            "\(error)".contains("accounts.csv") && "\(error)".contains("up to 4 GiB") && "\(error)".contains("4294967296 bytes")
+        }
+    }
+
     @Test func closedWonSpellings() throws {
         let opp = "id,name,account_id,stage,amount\nO1,x,A1,Closed Won,10\nO2,y,A1,closed-won,20\nO3,z,A1,Needs Analysis,30\n"
         let (store, _) = try load(["accounts.csv": "id,name\nA1,Acme\n", "opportunities.csv": opp])

@@ -245,7 +245,7 @@ struct ExprCompiler {
                 // A stored string against an ASCII pattern: matched in place, no String per row.
                 let bytes = column.bytes, offsets = column.offsets
                 return through(hops) { r in
-                    let lo = offsets[r], hi = offsets[r + 1]
+                    let lo = Int(offsets[r]), hi = Int(offsets[r + 1])
                     if lo == hi { return false }
                     return bytes.withUnsafeBufferPointer { bytePattern.matches(UnsafeBufferPointer(rebasing: $0[lo..<hi])) } != negated
                 }

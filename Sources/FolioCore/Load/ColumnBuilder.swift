@@ -208,7 +208,8 @@ final class ColumnBuilder {
         case .string:
             let base = strings.bytes.count
             strings.bytes.append(contentsOf: other.strings.bytes)
-            strings.offsets.append(contentsOf: other.strings.offsets.dropFirst().lazy.map { $0 + base })
+            let shift = UInt32(truncatingIfNeeded: base)
+            strings.offsets.append(contentsOf: other.strings.offsets.dropFirst().lazy.map { $0 &+ shift })
         case .int, .money: ints.append(contentsOf: other.ints)
         case .decimal: doubles.append(contentsOf: other.doubles)
         case .date: days.append(contentsOf: other.days)

@@ -23,14 +23,25 @@ public struct DataSource: Sendable {
     /// The bytes of a data file, mapped from disk (no copy, no zeroed pages) or held in memory.
     func map(_ name: String) throws(LoadError) -> FileBytes {
         if files != nil { return FileBytes(array: try read(name)) }
-        let (fd, size, _) = try openFile(name)
+        let (fd, size, p) = try openFile(name)
         defer { close(fd) }
+        try Self.checkSize(size, p)
         if size == 0 { return FileBytes(array: []) }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
             return FileBytes(array: try read(name))
         }
         madvise(address, size, MADV_SEQUENTIAL)
         return FileBytes(mapped: UnsafeRawPointer(address), count: size)
+    }
+
+    /// The largest data file: a column's text is addressed with 32-bit offsets.
+    static let largestFile = Int(UInt32.max)
+
+    static func checkSize(_ size: Int, _ path: String) throws(LoadError) {
+        guard size <= largestFile else {
+            throw LoadError(file: path, kind: "file too large",
+                            message: "folio reads data files of up to 4 GiB (\(largestFile) bytes); this one has \(size) bytes")
+        }
     }
 
     /// Opens a file of the directory: its descriptor (the caller closes it), size and path.
@@ -51,10 +62,12 @@ public struct DataSource: Sendable {
     func read(_ name: String) throws(LoadError) -> [UInt8] {
         if let files {
             guard let b = files[name] else { throw LoadError(file: name, kind: "missing file", message: "no such file") }
+            try Self.checkSize(b.count, name)
             return b
         }
         let (fd, size, p) = try openFile(name)
         defer { close(fd) }
+        try Self.checkSize(size, p)
         var failed: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             var done = 0

@@ -98,7 +98,7 @@ public struct ByteHashIndex: Sendable {
                         let end = min(n, start + Self.batch)
                         Self.hashBatch(start..<end, bytes, offsets, UnsafeBufferPointer(slots), mask, into: &hashes)
                         for row in start..<end {
-                            let lo = offsets[row], hi = offsets[row + 1]
+                            let lo = Int(offsets[row]), hi = Int(offsets[row + 1])
                             if lo == hi { continue }
                             let h = hashes[row - start]
                             let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
@@ -136,7 +136,7 @@ public struct ByteHashIndex: Sendable {
                                 let end = min(n, start + Self.batch)
                                 Self.hashBatch(start..<end, keyBytes, keyOffsets, slots, mask, into: &hashes)
                                 for row in start..<end {
-                                    let klo = keyOffsets[row], khi = keyOffsets[row + 1]
+                                    let klo = Int(keyOffsets[row]), khi = Int(keyOffsets[row + 1])
                                     if klo == khi { continue }
                                     let key = UnsafeBufferPointer(rebasing: keyBytes[klo..<khi])
                                     let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots, mask)
@@ -157,7 +157,7 @@ public struct ByteHashIndex: Sendable {
     /// Linear probing for `key` (whose hash is `h`): the row holding an equal string, or -1
     /// with the empty slot where it would go.
     @inline(__always)
-    static func probe(_ key: UnsafeBufferPointer<UInt8>, _ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<Int>,
+    static func probe(_ key: UnsafeBufferPointer<UInt8>, _ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt32>,
                       _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int) -> (slot: Int, row: Int) {
         let tag = Self.tag(h)
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -166,7 +166,7 @@ public struct ByteHashIndex: Sendable {
             if s == 0 { return (slot, -1) }
             if Self.tag(s) == tag {
                 let row = Int(s & 0xFFFF_FFFF) - 1
-                let lo = offsets[row], hi = offsets[row + 1]
+                let lo = Int(offsets[row]), hi = Int(offsets[row + 1])
                 if hi - lo == key.count && memcmpEqual(bytes, lo, key) { return (slot, row) }
             }
             slot = (slot + 1) & mask
@@ -176,11 +176,11 @@ public struct ByteHashIndex: Sendable {
     /// Hashes the strings of `rows` into `hashes` and reads each one's first slot, so that the
     /// cache misses of a batch overlap before the probes that need them.
     @inline(__always)
-    static func hashBatch(_ rows: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<Int>,
+    static func hashBatch(_ rows: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt32>,
                           _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int, into hashes: inout [UInt64]) {
         var touch: UInt64 = 0
         for row in rows {
-            let h = hash(UnsafeBufferPointer(rebasing: bytes[offsets[row]..<offsets[row + 1]]))
+            let h = hash(UnsafeBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])]))
             hashes[row - rows.lowerBound] = h
             touch &+= slots[Int(truncatingIfNeeded: h) & mask]
         }

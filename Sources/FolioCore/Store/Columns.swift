@@ -16,10 +16,11 @@ public enum Column: Sendable {
     public static let nullInt: Int64 = .min
 }
 
-/// Strings in one byte arena: row `i` is `bytes[offsets[i] ..< offsets[i + 1]]`.
+/// Strings in one byte arena: row `i` is `bytes[offsets[i] ..< offsets[i + 1]]`. Offsets are
+/// 32-bit (a data file, and so a column's text, is at most 4 GiB).
 public struct StringColumn: Sendable {
     public var bytes: [UInt8] = []
-    public var offsets: [Int] = [0]
+    public var offsets: [UInt32] = [0]
 
     public init() {}
 
@@ -29,7 +30,7 @@ public struct StringColumn: Sendable {
     public func isNull(_ row: Int) -> Bool { offsets[row] == offsets[row + 1] }
 
     @inlinable
-    public func range(_ row: Int) -> Range<Int> { offsets[row]..<offsets[row + 1] }
+    public func range(_ row: Int) -> Range<Int> { Int(offsets[row])..<Int(offsets[row + 1]) }
 
     public func string(_ row: Int) -> String {
         let r = range(row)
@@ -39,20 +40,20 @@ public struct StringColumn: Sendable {
     @inlinable
     public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: b)
-        offsets.append(bytes.count)
+        offsets.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
     public mutating func append(_ s: String) {
         bytes.append(contentsOf: s.utf8)
-        offsets.append(bytes.count)
+        offsets.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
     @inlinable
-    public mutating func appendNull() { offsets.append(bytes.count) }
+    public mutating func appendNull() { offsets.append(UInt32(truncatingIfNeeded: bytes.count)) }
 
     public mutating func removeLast() {
         offsets.removeLast()
-        bytes.removeSubrange((offsets[offsets.count - 1])...)
+        bytes.removeSubrange(Int(offsets[offsets.count - 1])...)
     }
 }
 

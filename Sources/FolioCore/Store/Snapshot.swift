@@ -13,7 +13,7 @@ import Foundation
 /// table it belongs to) makes the snapshot unusable; the caller then parses the files.
 public enum Snapshot {
     static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
-    static let version: UInt64 = 1
+    static let version: UInt64 = 2
 
     /// Why a snapshot could not be used.
     public struct Unusable: Error, CustomStringConvertible {
@@ -25,7 +25,7 @@ public enum Snapshot {
 
     /// One array of the image.
     enum Blob {
-        case u8([UInt8]), i8([Int8]), i32([Int32]), i64([Int64]), u64([UInt64]), int([Int]), f64([Double])
+        case u8([UInt8]), i8([Int8]), i32([Int32]), i64([Int64]), u64([UInt64]), int([Int]), f64([Double]), u32([UInt32])
 
         var kind: UInt64 {
             switch self {
@@ -36,6 +36,7 @@ public enum Snapshot {
             case .u64: 5
             case .int: 6
             case .f64: 7
+            case .u32: 8
             }
         }
 
@@ -48,13 +49,14 @@ public enum Snapshot {
             case .u64(let a): a.count
             case .int(let a): a.count
             case .f64(let a): a.count
+            case .u32(let a): a.count
             }
         }
 
         static func elementSize(_ kind: UInt64) -> Int? {
             switch kind {
             case 1, 2: 1
-            case 3: 4
+            case 3, 8: 4
             case 4, 5, 6, 7: 8
             default: nil
             }
@@ -69,6 +71,7 @@ public enum Snapshot {
             case .u64(let a): a.withUnsafeBytes(body)
             case .int(let a): a.withUnsafeBytes(body)
             case .f64(let a): a.withUnsafeBytes(body)
+            case .u32(let a): a.withUnsafeBytes(body)
             }
         }
 
@@ -92,6 +95,7 @@ public enum Snapshot {
             case 5: return typed(UInt64.self).map(Blob.u64)
             case 6: return typed(Int.self).map(Blob.int)
             case 7: return typed(Double.self).map(Blob.f64)
+            case 8: return typed(UInt32.self).map(Blob.u32)
             default: return nil
             }
         }
@@ -193,6 +197,10 @@ public enum Snapshot {
         }
         mutating func ints(_ n: Int) throws(Unusable) -> [Int] {
             guard case .int(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
+            return a
+        }
+        mutating func u32(_ n: Int) throws(Unusable) -> [UInt32] {
+            guard case .u32(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
         mutating func f64(_ n: Int) throws(Unusable) -> [Double] {
@@ -345,7 +353,7 @@ public enum Snapshot {
         case .string(let s):
             e.int(6)
             e.blob(.u8(s.bytes))
-            e.blob(.int(s.offsets))
+            e.blob(.u32(s.offsets))
         case .list(let l):
             e.int(7)
             e.blob(.i32(l.offsets))
@@ -520,8 +528,8 @@ public enum Snapshot {
         case 6:
             var s = StringColumn()
             s.bytes = try d.u8(nil)
-            s.offsets = try d.ints(rows + 1)
-            guard s.offsets.first == 0, s.offsets.last == s.bytes.count else { throw Unusable("a damaged string column") }
+            s.offsets = try d.u32(rows + 1)
+            guard s.offsets.first == 0, Int(s.offsets.last ?? 1) == s.bytes.count else { throw Unusable("a damaged string column") }
             let offsets = s.offsets
             d.check("a damaged string column") { Snapshot.ascending(offsets) }
             return .string(s)
