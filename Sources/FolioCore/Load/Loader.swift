@@ -168,6 +168,8 @@ public enum Loader {
         report.phases.append(("ids", parsed.reduce(0) { $0 + $1.indexMilliseconds }))
         var phaseStart = DispatchTime.now().uptimeNanoseconds
         try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
+        // Line numbers only serve messages about rows; every row has been checked now.
+        for i in parsed.indices { parsed[i].lines = [] }
         report.phases.append(("relationships", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
         phaseStart = DispatchTime.now().uptimeNanoseconds
 

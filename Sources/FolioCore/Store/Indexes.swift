@@ -24,6 +24,9 @@ public struct SortedIndex: Sendable {
         }
         if nonNull == 0 { return SortedIndex(order: [], distinct: 0) }
         let (span, overflow) = Int64(hi).subtractingReportingOverflow(Int64(lo))
+        if !overflow, span < (1 << 20) {
+            return counting(values, null: null, lo: Int64(lo), span: Int(span), nonNull: nonNull)
+        }
         if !overflow, span < (1 << 32) {
             return radix(values, null: null, lo: Int64(lo), bits: 64 - UInt64(span).leadingZeroBitCount, nonNull: nonNull)
         }
@@ -37,6 +40,31 @@ public struct SortedIndex: Sendable {
         var distinct = 0
         for i in rows.indices where i == 0 || values[Int(rows[i])] != values[Int(rows[i - 1])] { distinct += 1 }
         return SortedIndex(order: rows, distinct: distinct)
+    }
+
+    /// A counting sort for values spanning less than 2²⁰ (dates, scores, counts): one pass to
+    /// count, one to place rows, in row order within a value; no buffer beyond the result.
+    private static func counting<T: FixedWidthInteger & SignedInteger>(_ values: [T], null: T, lo: Int64, span: Int, nonNull: Int) -> SortedIndex {
+        var starts = [Int](repeating: 0, count: span + 2)
+        values.withUnsafeBufferPointer { v in
+            for x in v where x != null { starts[Int(Int64(x) - lo) + 1] += 1 }
+        }
+        var distinct = 0
+        for i in 1..<starts.count {
+            if starts[i] > 0 { distinct += 1 }
+            starts[i] += starts[i - 1]
+        }
+        var order = [Int32](repeating: 0, count: nonNull)
+        values.withUnsafeBufferPointer { v in
+            order.withUnsafeMutableBufferPointer { o in
+                for r in 0..<v.count where v[r] != null {
+                    let k = Int(Int64(v[r]) - lo)
+                    o[starts[k]] = Int32(r)
+                    starts[k] += 1
+                }
+            }
+        }
+        return SortedIndex(order: order, distinct: distinct)
     }
 
     /// LSD radix sort of `(value - lo) << 32 | row`, a byte of the value per pass: stable, so
