@@ -35,4 +35,28 @@ import Testing
             #expect(dense.values[c].map(ValueFormat.plain) == general.values[c + 1].map(ValueFormat.plain), "column \(dense.columns[c].name)")
         }
     }
+
+    /// The typed loops split long inputs into a part per core; merged, they give what one pass
+    /// gives (ties of min and max keep the earliest row).
+    @Test func typedLoopsMergePartsInRowOrder() {
+        var rng = RobustnessTests.SplitMix(state: 5)
+        let n = Cancellation.parallelThreshold * 2 + 11
+        let values: [Int64] = (0..<n).map { _ in rng.next() % 10 == 0 ? Column.nullInt : Int64(rng.next() % 1000) - 500 }
+        let slots: [Int32] = (0..<n).map { _ in Int32(rng.next() % 6) }
+        let rows = Array(0..<Int32(n))
+        let argument = Grouper.TypedArgument.integers(values, null: Column.nullInt, reader: { .int(Int64($0)) })
+        for function in [Aggregate.count, .sum, .min, .max] {
+            let got = Grouper.typedLoop(rows, slots, slotCount: 6, argument, function)
+            for s in 0..<6 {
+                let mine = (0..<n).filter { slots[$0] == s && values[$0] != Column.nullInt }
+                #expect(got[s].count == Int64(mine.count))
+                switch function {
+                case .sum: #expect(got[s].integerSum == mine.reduce(0) { $0 + values[$1] })
+                case .min: #expect(got[s].best == .int(Int64(mine.min { values[$0] < values[$1] }!)), "the first row with the least value")
+                case .max: #expect(got[s].best == .int(Int64(mine.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!)))
+                default: break
+                }
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// `group by … aggregate …` and `distinct`: one output row per distinct key, in key order
 /// (ascending, nulls last), with each aggregate computed over the group's rows.
 ///
@@ -136,9 +137,10 @@ struct Grouper {
         var slots = [Int32](repeating: 0, count: rows.count)
         var groupOfSlot = [Int32](repeating: -1, count: dense.slots)
         var firstRows: [Int32] = []
+        let direct = dense.direct
         for (i, r) in rows.enumerated() {
             if i & 0x3FFF == 0 { try cancellation.check() }
-            let slot = dense.slot(Int(r))
+            let slot = direct.map { Int($0[Int(r)]) + 1 } ?? dense.slot(Int(r))
             slots[i] = Int32(slot)
             if groupOfSlot[slot] < 0 {
                 groupOfSlot[slot] = Int32(firstRows.count)
@@ -176,43 +178,89 @@ struct Grouper {
 
     /// One aggregate over every row, into an accumulator per slot.
     static func typedLoop(_ rows: [Int32], _ slots: [Int32], slotCount: Int, _ argument: TypedArgument, _ function: Aggregate) -> [Accumulator] {
-        var counts = [Int64](repeating: 0, count: slotCount)
-        guard case .integers(let values, let null, let reader) = argument else {
-            for s in slots { counts[Int(s)] += 1 }
-            return counts.map { c in var acc = Accumulator(); acc.count = c; return acc }
+        // Long inputs: a part per core, merged in row order.
+        let parts = rows.count >= Cancellation.parallelThreshold ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let results = ResultSlots<Partial>(count: parts)
+        let shared = UncheckedBox((rows, slots, argument))
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let (rows, slots, argument) = shared.value
+            let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
+            results.set(k, Partial(rows, slots, range, slotCount: slotCount, argument, function))
         }
-        var sums = [Int64](repeating: 0, count: slotCount)
-        var overflow = [Bool](repeating: false, count: slotCount)
-        var bestRow = [Int32](repeating: -1, count: slotCount)
-        let wantsMax = function == .max
-        for (i, r) in rows.enumerated() {
-            let v = values[Int(r)]
-            if v == null { continue }
-            let s = Int(slots[i])
-            counts[s] += 1
-            switch function {
-            case .sum, .avg:
-                let (sum, o) = sums[s].addingReportingOverflow(v)
-                sums[s] = sum
-                if o { overflow[s] = true }
-            case .min, .max:
-                let b = bestRow[s]
-                if b < 0 || (wantsMax ? v > values[Int(b)] : v < values[Int(b)]) { bestRow[s] = r }
-            default:
-                break
-            }
+        var merged: Partial? = nil
+        for part in results.takeAll() {
+            guard let part else { continue }
+            if merged == nil { merged = part } else { merged?.merge(part, argument, function) }
         }
         var out: [Accumulator] = []
         out.reserveCapacity(slotCount)
         for s in 0..<slotCount {
             var acc = Accumulator()
-            acc.count = counts[s]
-            acc.integerSum = sums[s]
-            acc.overflow = overflow[s]
-            if bestRow[s] >= 0 { acc.best = reader(Int(bestRow[s])) }
+            if let m = merged {
+                acc.count = m.counts[s]
+                if case .integers(_, _, let reader) = argument {
+                    acc.integerSum = m.sums[s]
+                    acc.overflow = m.overflow[s]
+                    if m.bestRow[s] >= 0 { acc.best = reader(Int(m.bestRow[s])) }
+                }
+            }
             out.append(acc)
         }
         return out
+    }
+
+    /// One aggregate over a stretch of the rows, per slot.
+    struct Partial {
+        var counts: [Int64]
+        var sums: [Int64]
+        var overflow: [Bool]
+        var bestRow: [Int32]
+
+        init(_ rows: [Int32], _ slots: [Int32], _ range: Range<Int>, slotCount: Int, _ argument: TypedArgument, _ function: Aggregate) {
+            counts = [Int64](repeating: 0, count: slotCount)
+            sums = []
+            overflow = []
+            bestRow = []
+            guard case .integers(let values, let null, _) = argument else {
+                for i in range { counts[Int(slots[i])] += 1 }
+                return
+            }
+            sums = [Int64](repeating: 0, count: slotCount)
+            overflow = [Bool](repeating: false, count: slotCount)
+            bestRow = [Int32](repeating: -1, count: slotCount)
+            let wantsMax = function == .max
+            for i in range {
+                let r = rows[i]
+                let v = values[Int(r)]
+                if v == null { continue }
+                let s = Int(slots[i])
+                counts[s] += 1
+                switch function {
+                case .sum, .avg:
+                    let (sum, o) = sums[s].addingReportingOverflow(v)
+                    sums[s] = sum
+                    if o { overflow[s] = true }
+                case .min, .max:
+                    let b = bestRow[s]
+                    if b < 0 || (wantsMax ? v > values[Int(b)] : v < values[Int(b)]) { bestRow[s] = r }
+                default:
+                    break
+                }
+            }
+        }
+
+        /// Adds a later stretch: counts and sums add, and its best row wins only when strictly better.
+        mutating func merge(_ later: Partial, _ argument: TypedArgument, _ function: Aggregate) {
+            for s in counts.indices { counts[s] += later.counts[s] }
+            guard case .integers(let values, _, _) = argument else { return }
+            for s in sums.indices {
+                let (sum, o) = sums[s].addingReportingOverflow(later.sums[s])
+                sums[s] = sum
+                overflow[s] = overflow[s] || later.overflow[s] || o
+                let b = bestRow[s], l = later.bestRow[s]
+                if l >= 0 && (b < 0 || (function == .max ? values[Int(l)] > values[Int(b)] : values[Int(l)] < values[Int(b)])) { bestRow[s] = l }
+            }
+        }
     }
 
     /// For a single key with few possible codes (a picklist, a boolean, a foreign key), the
