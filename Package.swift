@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "folio",
             dependencies: [
-                "FolioCore", "FolioLineEditor", "FolioREPL",
+                "FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include "CTerminal.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -51,4 +52,9 @@ int folio_terminal_columns(int fd) {
     struct winsize size;
     if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
+}
+
+void folio_keep_freed_memory(void) {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }

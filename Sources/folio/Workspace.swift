@@ -1,5 +1,6 @@
 import Foundation
 import FolioCore
+import CTerminal
 import FolioLineEditor
 import FolioREPL
 
@@ -27,6 +28,10 @@ final class Workspace {
             throw Exit(status: .dataError)
         }
         if report.skipped.total > 0 { writeStderr("warning: " + report.skipped.summary + "\n") }
+        // From now on, a query's temporaries (row lists, keys, slots: up to tens of MB) stay in
+        // the heap when freed, for the next query, instead of going back to the kernel, which
+        // would zero them page by page again. (Not during the load: its peak would grow.)
+        folio_keep_freed_memory()
         if options.timer {
             let phases = report.phases.map { "\($0.name) \(Renderer.formatMilliseconds($0.milliseconds))" }.joined(separator: ", ")
             if report.phases.first?.name == "snapshot" {

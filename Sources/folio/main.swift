@@ -4,6 +4,7 @@ import FolioCore
 
 // MARK: - Entry point
 
+
 do {
     var command = try Folio.parseAsRoot()
     try command.run()

@@ -16,4 +16,9 @@ int folio_sigint_wake_fd(void);
 /// (ioctl is variadic and cannot be called from Swift.)
 int folio_terminal_columns(int fd);
 
+/// Keeps freed blocks of up to 32 MiB in the heap and never trims it, so that a query's
+/// temporaries are reused by the next instead of being zeroed page by page again by the
+/// kernel (glibc's mallopt; malloc.h is not visible to Swift).
+void folio_keep_freed_memory(void);
+
 #endif

@@ -137,15 +137,18 @@ struct Grouper {
         var slots = [Int32](repeating: 0, count: rows.count)
         var groupOfSlot = [Int32](repeating: -1, count: dense.slots)
         var firstRows: [Int32] = []
-        let direct = dense.direct
-        for (i, r) in rows.enumerated() {
-            if i & 0x3FFF == 0 { try cancellation.check() }
-            let slot = direct.map { Int($0[Int(r)]) + 1 } ?? dense.slot(Int(r))
-            slots[i] = Int32(slot)
-            if groupOfSlot[slot] < 0 {
-                groupOfSlot[slot] = Int32(firstRows.count)
-                firstRows.append(r)
+        // The slot of every row: read from the codes when the key is the row's own column.
+        let codes = dense.direct ?? []
+        let slotOf = dense.slot
+        try slots.withUnsafeMutableBufferPointer { (out: inout UnsafeMutableBufferPointer<Int32>) throws(Interrupted) in
+            for (i, r) in rows.enumerated() {
+                if i & 0x3FFF == 0 { try cancellation.check() }
+                out[i] = codes.isEmpty ? Int32(slotOf(Int(r))) : codes[Int(r)] + 1
             }
+        }
+        for (i, slot) in slots.enumerated() where groupOfSlot[Int(slot)] < 0 {
+            groupOfSlot[Int(slot)] = Int32(firstRows.count)
+            firstRows.append(rows[i])
         }
         var accumulators = [[Accumulator]](repeating: Array(repeating: Accumulator(), count: aggregates.count), count: firstRows.count)
         for (a, argument) in arguments.enumerated() {
