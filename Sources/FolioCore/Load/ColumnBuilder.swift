@@ -182,6 +182,17 @@ final class ColumnBuilder {
     }
 
     func finish() -> Column {
+        releaseUnusedCapacity(&strings.bytes)
+        releaseUnusedCapacity(&strings.offsets)
+        releaseUnusedCapacity(&ints)
+        releaseUnusedCapacity(&doubles)
+        releaseUnusedCapacity(&days)
+        releaseUnusedCapacity(&bools)
+        releaseUnusedCapacity(&codes)
+        return column
+    }
+
+    private var column: Column {
         switch type {
         case .string: .string(strings)
         case .int: .int(ints)

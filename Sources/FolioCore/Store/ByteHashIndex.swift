@@ -13,7 +13,9 @@ public struct ByteHashIndex: Sendable {
 
     public init(capacity: Int = 16) {
         var c = 16
-        while c < capacity * 2 { c <<= 1 }
+        // At most three quarters full: the tags in the slots keep probes cheap, and a table
+        // for millions of ids is a large part of a store.
+        while c * 3 < capacity * 4 { c <<= 1 }
         slots = [UInt64](repeating: 0, count: c)
         mask = c - 1
     }
@@ -85,7 +87,7 @@ public struct ByteHashIndex: Sendable {
     /// their cache misses overlap instead of stalling one insertion after another.
     public mutating func insertAll(_ column: StringColumn) -> [(row: Int, first: Int)] {
         let n = column.count
-        while n * 2 > slots.count { rehash(column, capacity: slots.count * 2) }
+        while n * 4 > slots.count * 3 { rehash(column, capacity: slots.count * 2) }
         var duplicates: [(Int, Int)] = []
         let mask = mask
         var inserted = 0

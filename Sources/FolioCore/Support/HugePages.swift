@@ -27,3 +27,21 @@ func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
     #endif
 }
+
+/// Gives back the pages of an array's capacity beyond its elements (a column reserved for the
+/// most rows its file could hold): with huge pages, a touched 2 MiB page is resident whole.
+/// The capacity stays; its pages come back zeroed if it is ever filled.
+func releaseUnusedCapacity<T>(_ array: inout [T]) {
+    #if os(Linux)
+    let used = array.count * MemoryLayout<T>.stride, reserved = array.capacity * MemoryLayout<T>.stride
+    guard reserved - used >= 1 << 20 else { return }
+    array.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        let page: UInt = 4096
+        let start = (UInt(bitPattern: base) + UInt(used) + page - 1) & ~(page - 1)
+        let end = (UInt(bitPattern: base) + UInt(reserved)) & ~(page - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, Int(end - start), MADV_DONTNEED)
+    }
+    #endif
+}
