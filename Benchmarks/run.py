@@ -463,6 +463,9 @@ def run_folio_reopen(folio: str, data: str, scratch: str, timeout: float, cache:
     Returns the median load ms and peak RSS, and every run's.  If the main run left no
     snapshot (it failed), the first process here parses and writes one; it is not counted."""
     log(f"folio: reopening the snapshot {times} times ...")
+    # The main run has just written the snapshot (GBs at 1M): let the kernel finish writing
+    # it back first, so that the reopens measure reading a snapshot, not contending with that.
+    os.sync()
     res = {"reopen_ms": None, "reopen_rss_kb": None, "reopen_runs_ms": [],
            "reopen_runs_rss_kb": [], "reopen_rows": None, "reopen_primed": False,
            "reopen_error": None}
