@@ -13,6 +13,8 @@ import Testing
             "amount between 10k and 50k", "probability < 30", "probability >= 70", "probability = 50",
             "close_date in next 90 days", "close_date < today - 30 days", "close_date >= 2026-01-01", "created in last quarter",
             #"account.region = "EMEA""#, "amount > probability * 1000", "close_date not in this year", "stage = null",
+            #"(stage = "negotiation" or amount > 500k)"#, #"(stage = "closed_won" or stage = "closed_lost" or probability = 50)"#,
+            "(probability < 10 or close_date in next 30 days)", #"(type = "renewal" or account.region = "EMEA")"#,
         ],
         "accounts": [
             #"region = "EMEA""#, #"tier != "strategic""#, "health < 50", "health is null", "arr > 1m", "arr < 0",
@@ -21,6 +23,8 @@ import Testing
             #"exists(opportunities[stage = "negotiation"])"#, #"exists(contacts[role = "champion" and is_primary])"#,
             "exists(opportunities[amount > 500k and close_date in next 90 days])", #"not exists(opportunities[stage = "closed_won"])"#,
             "count(contacts) >= 5", "exists(contacts)", "count(opportunities) = 0", #"exists(opportunities[name like "%a%"])"#,
+            #"(tier = "strategic" or health < 10)"#, #"(id = "A0000001" or id = "a0000002")"#,
+            #"(exists(opportunities[stage = "negotiation"]) or arr > 1m)"#,
         ],
         "contacts": [
             "is_primary", "not is_primary", "is_primary = false", "is_primary != true", "last_contacted is null",

@@ -29,6 +29,8 @@ struct AccessPlanner {
         /// `exists(coll[…])`: the child rows that pass (found by the child's own plan), taken to
         /// the parents their key `link` points at.
         case semiJoin(child: Int, link: Int, plan: FilterPlan, filters: [TExpr])
+        /// `a or b` where an index answers each side: the union of their rows.
+        indirect case union([Path])
     }
 
     struct Term {
@@ -41,7 +43,12 @@ struct AccessPlanner {
 
         var isIndexed: Bool { if case .check = path { false } else { true } }
         /// Whether `rows` is exact (a semi-join's parents are estimated).
-        var isExact: Bool { if case .semiJoin = path { false } else { isIndexed } }
+        var isExact: Bool {
+            switch path {
+            case .semiJoin, .union: false
+            default: isIndexed
+            }
+        }
 
         /// How `explain` names the access path.
         var accessText: String {
@@ -52,6 +59,7 @@ struct AccessPlanner {
             case .range: "sorted index range"
             case .semiJoin(_, _, let plan, _):
                 "semi-join: the matching children (\(plan.indexed.first?.accessText ?? "scan")) to their parents"
+            case .union(let parts): "union of \(parts.count) index lookups"
             }
         }
     }
@@ -129,6 +137,7 @@ struct AccessPlanner {
         switch term.path {
         case .range: Double(term.rows) * 2
         case .semiJoin(_, _, let plan, _): Double(plan.estimatedRows) * 2 + Double(term.rows)
+        case .union: Double(term.rows) * 1.5 + tableRows / 64
         default: Double(term.rows) * 0.5
         }
     }
@@ -163,6 +172,9 @@ struct AccessPlanner {
         case .semiJoin(_, _, let plan, _):
             // Children thrown at random into the parents: the parents that get at least one.
             Int((Double(t.rowCount) * (1 - exp(-Double(plan.estimatedRows) / Double(max(1, t.rowCount))))).rounded(.up))
+        case .union(let parts):
+            // At most the sum (the sides may share rows).
+            min(t.rowCount, parts.reduce(0) { $0 + rows(of: $1, in: t) })
         }
     }
 
@@ -217,8 +229,15 @@ struct AccessPlanner {
             return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
         case .collectionAggregate(.exists, let ref, nil) where ref.hops.isEmpty && ref.parent == table && !ref.filters.isEmpty:
             return semiJoinPath(ref)
-        case .compare, .and, .or, .not, .inRange, .between, .field, .column, .constant, .range, .duration, .negate, .arithmetic,
-             .like, .has, .call, .collection, .collectionField, .collectionAggregate, .toEnum:
+        case .or(let a, let b):
+            guard let left = indexPath(a, table: table), let right = indexPath(b, table: table) else { return nil }
+            var parts: [Path] = []
+            for side in [left, right] {
+                if case .union(let inner) = side { parts += inner } else { parts.append(side) }
+            }
+            return .union(parts)
+        default:
+            // Everything else (paths, or, not, like, has, functions, collections) is checked per row.
             return nil
         }
     }
@@ -368,7 +387,7 @@ struct AccessPlanner {
             guard let index = t.indexes.sorted[field] else { return [] }
             if positions.count < t.rowCount / 16 { return index.order[positions].sorted() }
             return try bitmap(term, t, cancellation).rows(expected: term.rows)
-        case .semiJoin:
+        case .semiJoin, .union:
             return try bitmap(term, t, cancellation).rows(expected: term.rows)
         }
     }
@@ -376,7 +395,18 @@ struct AccessPlanner {
     /// An index term's rows as a bitmap over the table.
     func bitmap(_ term: Term, _ t: EntityTable, _ cancellation: Cancellation) throws(Interrupted) -> RowBitmap {
         var b = RowBitmap(count: t.rowCount)
-        switch term.path {
+        try add(term.path, t, to: &b, cancellation)
+        return b
+    }
+
+    /// Sets the bits of a path's rows.
+    func add(_ path: Path, _ t: EntityTable, to b: inout RowBitmap, _ cancellation: Cancellation) throws(Interrupted) {
+        switch path {
+        case .union(let parts):
+            for part in parts {
+                try cancellation.check()
+                try add(part, t, to: &b, cancellation)
+            }
         case .check: preconditionFailure("a check has no bitmap")
         case .id(let rows):
             for r in rows { b.insert(r) }
@@ -393,7 +423,6 @@ struct AccessPlanner {
             let children = try AccessPlanner(store: store, compiler: compiler.childCompiler(child)).run(plan, table: child, incoming: nil, cancellation: cancellation)
             for c in children where links[Int(c)] >= 0 { b.insert(links[Int(c)]) }
         }
-        return b
     }
 }
 
