@@ -50,18 +50,20 @@ final class Workspace {
     /// results come first), or waits for the REPL's background writer; says what happened
     /// with `--timer`.
     func finishSnapshot() {
-        let note: String?
-        if let writer = snapshotWriter {
-            writer.wait()
-            note = writer.note
-        } else {
-            note = report.pendingSnapshot?.write()
+        var notes: [String] = []
+        if snapshotWriters.isEmpty {
+            if let note = report.pendingSnapshot?.write() { notes.append(note) }
         }
-        if let note, options.timer { writeStderr("snapshot: \(note)\n") }
+        for writer in snapshotWriters {
+            writer.wait()
+            if let note = writer.note { notes.append(note) }
+        }
+        if options.timer { for note in notes { writeStderr("snapshot: \(note)\n") } }
     }
 
-    /// The REPL writes the pending snapshot on another thread while the user types.
-    var snapshotWriter: BackgroundWrite?
+    /// The REPL writes pending snapshots (of the start-up load and of `.load`) on other
+    /// threads while the user types; they are waited for before it exits.
+    var snapshotWriters: [BackgroundWrite] = []
 
     final class BackgroundWrite: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
@@ -124,7 +126,7 @@ final class Workspace {
     }
 
     func repl() {
-        if let pending = report.pendingSnapshot { snapshotWriter = BackgroundWrite(pending) }
+        if let pending = report.pendingSnapshot { snapshotWriters.append(BackgroundWrite(pending)) }
         let paint = options.colorEnabled
         writeStdout(paint ? "\u{1B}[2m" + banner + "\u{1B}[0m" : banner)
         var settings = REPLSettings()
@@ -139,7 +141,8 @@ final class Workspace {
             cancellation: Cancellation { Interrupts.pending },
             loader: { dir in
                 do {
-                    let (store, report) = try Loader.load(directory: dir, lenient: lenient, cache: cache)
+                    let (store, report) = try Loader.load(directory: dir, lenient: lenient, cache: cache, deferWrite: true)
+                    if let pending = report.pendingSnapshot { self.snapshotWriters.append(BackgroundWrite(pending)) }
                     var summary = "loaded \(dir): " + report.rows.map { "\(ValueFormat.group(String($0.count))) \($0.entity)" }.joined(separator: ", ")
                     summary += " (\(Renderer.formatMilliseconds(report.milliseconds)) ms)"
                     if report.skipped.total > 0 { summary += "\nwarning: " + report.skipped.summary }

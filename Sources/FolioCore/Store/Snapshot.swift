@@ -223,7 +223,8 @@ public enum Snapshot {
         } catch {
             throw Unusable("cannot create \(directory): \(error.localizedDescription)")
         }
-        let temporary = path + ".\(getpid()).tmp"
+        // Unique per write: the REPL may write two snapshots of one directory at once.
+        let temporary = path + ".\(getpid())-\(UUID().uuidString.prefix(8)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var ok = false
