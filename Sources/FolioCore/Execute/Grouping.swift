@@ -58,7 +58,7 @@ struct Grouper {
             typed = true
         }
         var groupOfCode = [Int](repeating: -1, count: dense.map { $0.slots } ?? 0)
-        for (i, r32) in rows.enumerated() where !typed {
+        for (i, r32) in (typed ? [] : rows).enumerated() {
             if i % Cancellation.stride == 0, cancellation.isCancelled {
                 Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
                 throw Interrupted()
