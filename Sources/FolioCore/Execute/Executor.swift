@@ -204,13 +204,11 @@ public struct Executor {
         var bestRow = [Int32](repeating: -1, count: dense.slots)
         var bestValue = [Int64](repeating: 0, count: dense.slots)
         var seen: [Int32] = []
-        let better = Self.betterInteger(descending: key.descending, nullsFirst: key.nullsFirst, null: null)
         let n = rows?.count ?? count
-        if rows == nil, let direct = dense.direct, case .int(let a) = table.columns[field] {
+        switch (rows, dense.direct, table.columns[field]) {
+        case (nil, let direct?, .int(let a)), (nil, let direct?, .money(let a)):
             try Self.bestPerCode(direct, a, &bestRow, &bestValue, &seen, descending: key.descending, nullsFirst: key.nullsFirst, cancellation)
-        } else if rows == nil, let direct = dense.direct, case .money(let a) = table.columns[field] {
-            try Self.bestPerCode(direct, a, &bestRow, &bestValue, &seen, descending: key.descending, nullsFirst: key.nullsFirst, cancellation)
-        } else {
+        default:
             for i in 0..<n {
                 if i % Cancellation.stride == 0 { try cancellation.check() }
                 let r = rows.map { Int($0[i]) } ?? i
@@ -218,7 +216,7 @@ public struct Executor {
                 let v = value(r)
                 if bestRow[slot] < 0 {
                     seen.append(Int32(slot))
-                } else if !better(v, bestValue[slot]) {
+                } else if !Sorter.integerGoesFirst(v, before: bestValue[slot], null: null, descending: key.descending, nullsFirst: key.nullsFirst) {
                     continue
                 }
                 bestRow[slot] = Int32(r)
@@ -252,14 +250,7 @@ public struct Executor {
                                 let slot = Int(c[r]) + 1
                                 let x = v[r]
                                 if br[slot] >= 0 {
-                                    let w = bv[slot]
-                                    let wins: Bool
-                                    if x == null || w == null {
-                                        wins = x != w && (x == null) == nullsFirst
-                                    } else {
-                                        wins = descending ? x > w : x < w
-                                    }
-                                    if !wins { continue }
+                                    if !Sorter.integerGoesFirst(x, before: bv[slot], null: null, descending: descending, nullsFirst: nullsFirst) { continue }
                                 } else {
                                     seen.append(Int32(slot))
                                 }
@@ -271,14 +262,6 @@ public struct Executor {
                 }
             }
             start = end
-        }
-    }
-
-    /// Whether integer key `v` goes strictly before `w` (the kept one) in a sort.
-    static func betterInteger(descending: Bool, nullsFirst: Bool, null: Int64) -> (Int64, Int64) -> Bool {
-        { (v: Int64, w: Int64) -> Bool in
-            if v == null || w == null { return v != w && (v == null) == nullsFirst }
-            return descending ? v > w : v < w
         }
     }
 
@@ -490,13 +473,16 @@ struct Sorter {
         let descending = keys[0].descending, nullsFirst = keys[0].nullsFirst
         return { (i: Int, j: Int) -> Bool in
             let x = a[i], y = a[j]
-            if x == null || y == null {
-                if x == null && y == null { return i < j }
-                return (x == null) == nullsFirst
-            }
-            if x != y { return descending ? x > y : x < y }
-            return i < j
+            return x == y ? i < j : Self.integerGoesFirst(x, before: y, null: null, descending: descending, nullsFirst: nullsFirst)
         }
+    }
+
+    /// Whether integer key `x` goes strictly before `y` in the order of one sort key (`null`
+    /// is the column's null): the one comparison of the sort's integer fast paths.
+    @inline(__always)
+    static func integerGoesFirst(_ x: Int64, before y: Int64, null: Int64, descending: Bool, nullsFirst: Bool) -> Bool {
+        if x == null || y == null { return x != y && (x == null) == nullsFirst }
+        return descending ? x > y : x < y
     }
 
     /// The first `n` of `positions` (into the extracted keys `k`) in sort order; ties keep
