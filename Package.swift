@@ -21,11 +21,14 @@ let package = Package(
         // The engine: schema, store, loader, language, planner, evaluator, output. No libedit.
         .target(
             name: "FolioCore",
+            dependencies: ["CPrefetch"],
             // The loader appends to columns held by builder objects millions of times a
             // second; dynamic exclusivity checks on those accesses cost ~10% of a load.
             // The store is immutable once loaded and the builders are confined to one task.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // A cache prefetch hint, which Swift cannot express.
+        .target(name: "CPrefetch"),
         // SIGINT without SA_RESTART and the terminal's width: C, because signal handlers
         // and ioctl (variadic) cannot be written in Swift.
         .target(name: "CTerminal"),

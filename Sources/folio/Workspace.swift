@@ -37,7 +37,7 @@ final class Workspace {
             if report.phases.first?.name == "snapshot" {
                 writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (snapshot \(report.snapshot ?? ""))\n")
             } else {
-                writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (\(phases) ms; parse and ids are summed over entities loading side by side)\n")
+                writeStderr("load: \(report.totalRows) rows in \(Renderer.formatMilliseconds(report.milliseconds)) ms (\(phases) ms)\n")
                 if let note = report.snapshot { writeStderr("snapshot: \(note)\n") }
             }
         }

@@ -305,4 +305,96 @@ import Testing
             #expect(error.description == "/nonexistent/folio: error: no such data directory")
         }
     }
+
+    // MARK: - Load machinery
+
+    /// Files are cut only as much as keeping both cores busy needs.
+    @Test func piecesBalanceTheCores() {
+        let mb = 1 << 20
+        // Four files that two workers can share whole but for the largest.
+        let pieces = Loader.piecesPerFile([(700 * mb, true), (661 * mb, true), (519 * mb, true), (146 * mb, true), (2 * mb, true)], cores: 2)
+        #expect(pieces == [2, 1, 1, 1, 1])
+        // One file is cut once per core; a JSON lines file never.
+        #expect(Loader.piecesPerFile([(100 * mb, true)], cores: 2) == [2])
+        #expect(Loader.piecesPerFile([(100 * mb, false)], cores: 2) == [1])
+        // Small files stay whole, and one core needs no cuts.
+        #expect(Loader.piecesPerFile([(12 * mb, true)], cores: 2) == [1])
+        #expect(Loader.piecesPerFile([(500 * mb, true), (10 * mb, true)], cores: 1) == [1, 1])
+    }
+
+    /// Foreign keys in any order resolve as single lookups do: the guesses for keys in
+    /// parent order (the key before, the row after) only ever save probes.
+    @Test func keyLookupsInAnyOrder() {
+        var ids = StringColumn()
+        for i in 0..<5000 { ids.append("K\(i)") }
+        var index = ByteHashIndex(capacity: ids.count)
+        #expect(index.insertAll(ids).isEmpty)
+        var generator = SystemRandomNumberGenerator()
+        for order in ["sorted", "runs", "shuffled"] {
+            var keys = StringColumn()
+            var expected: [Int32] = []
+            for i in 0..<20000 {
+                let target: Int
+                switch order {
+                case "sorted": target = i / 4
+                case "runs": target = (i / 3) % 7 == 0 ? Int.random(in: 0..<5000, using: &generator) : (i / 3) % 5000
+                default: target = Int.random(in: 0..<6000, using: &generator)
+                }
+                if i % 97 == 0 {
+                    keys.appendNull()
+                    expected.append(-1)
+                } else {
+                    keys.append("K\(target)")
+                    expected.append(target < 5000 ? Int32(target) : -2)
+                }
+            }
+            #expect(index.lookupAll(keys, in: ids) == expected, "\(order)")
+            // In stretches, as the loader's tasks do.
+            var stretched = [Int32](repeating: 0, count: keys.count)
+            stretched.withUnsafeMutableBufferPointer { out in
+                for lo in stride(from: 0, to: keys.count, by: 777) { index.lookupAll(keys, rows: lo..<min(keys.count, lo + 777), in: ids, into: out) }
+            }
+            #expect(stretched == expected, "\(order) in stretches")
+        }
+    }
+
+    /// The UTF-8 check finds the first bad byte wherever it falls among the 32- and 8-byte steps.
+    @Test func utf8CheckAtEveryOffset() {
+        for length in [0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 65, 100] {
+            let good = Array(String(repeating: "a", count: length).utf8)
+            #expect(good.withUnsafeBufferPointer { firstInvalidUTF8($0) } == nil)
+            for bad in 0..<length {
+                var bytes = good
+                bytes[bad] = 0xFF
+                #expect(bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) } == bad, "length \(length), bad at \(bad)")
+                // A valid two-byte character just before it does not hide it.
+                if bad >= 2 {
+                    bytes[bad - 2] = 0xC3
+                    bytes[bad - 1] = 0xA9
+                    #expect(bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) } == bad)
+                }
+            }
+        }
+    }
+
+    /// Fill buffers grow, drop their last elements and hand over what they hold.
+    @Test func fillBuffers() {
+        var buffer = FillBuffer<Int64>()
+        for i in 0..<100 { buffer.append(Int64(i)) }
+        buffer.reserve(1000)
+        [Int64](500..<600).withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
+        #expect(buffer.count == 200)
+        buffer.count = 150
+        buffer.append(-1)
+        let taken = buffer.take()
+        #expect(taken == Array(0..<100) + Array(500..<550) + [-1])
+        #expect(buffer.count == 0)
+        // A lenient load takes a bad row's cells back from string columns too.
+        let b = ColumnBuilder(field: FieldDef("name", .string), entity: "accounts")
+        for s in ["one", "", "three"] { _ = s.utf8.withContiguousStorageIfAvailable { b.append($0) } }
+        b.truncate(to: 2)
+        _ = "four".utf8.withContiguousStorageIfAvailable { b.append($0) }
+        guard case .string(let column) = b.finish() else { Issue.record("not a string column"); return }
+        #expect((0..<column.count).map { column.string($0) } == ["one", "", "four"])
+    }
 }

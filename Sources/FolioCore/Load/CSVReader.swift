@@ -172,13 +172,20 @@ func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     let n = bytes.count
     var i = 0
     while i < n {
-        // ASCII fast path, eight bytes at a time.
-        if i + 8 <= n, let base = bytes.baseAddress {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 == 0 {
+        // ASCII fast path, thirty-two then eight bytes at a time.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 32 <= n {
+                let words = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                if words & 0x8080_8080_8080_8080 != 0 { break }
+                i += 32
+            }
+            if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
                 continue
             }
+            if i >= n { break }
         }
         let c = bytes[i]
         if c < 0x80 {

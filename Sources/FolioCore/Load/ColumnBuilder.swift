@@ -1,6 +1,11 @@
 /// Builds one typed column, a row at a time: `append` converts a cell and adds it (or says
 /// what is wrong with it and adds nothing). A lenient load that finds a bad cell later in
 /// the row takes the row back with `truncate(to:)`.
+///
+/// While a file is parsed, cells go into fill buffers (no uniqueness or capacity checks per
+/// cell); `seal()`, at the end of a chunk, turns them into the arrays that joining chunks,
+/// dropping rows and `finish()` work on. `append`, `appendNull` and `truncate` are for
+/// before the seal only.
 final class ColumnBuilder {
     let field: FieldDef
     /// `field.type`, kept apart so the per-cell switch reads one byte.
@@ -8,16 +13,27 @@ final class ColumnBuilder {
     /// Which cell of a record feeds this column; nil when the file has no such column.
     var source: Int?
 
+    private var fillInts = FillBuffer<Int64>()
+    private var fillDoubles = FillBuffer<Double>()
+    private var fillDays = FillBuffer<Int32>()
+    private var fillBools = FillBuffer<Int8>()
+    private var fillCodes = FillBuffer<Int32>()
+    private var fillBytes = FillBuffer<UInt8>()
+    private var fillOffsets = FillBuffer<UInt32>()
+    private var sealed = false
+
     private var ints: [Int64] = []
     private var doubles: [Double] = []
     private var days: [Int32] = []
     private var bools: [Int8] = []
     private var codes: [Int32] = []
-    private(set) var strings = StringColumn()
+    private var sealedStrings = StringColumn()
     private var list = ListColumn()
     private var domain: EnumDomain
     /// Spellings already seen in the data, exactly as written, with their codes.
     private var spellings: [([UInt8], Int32)] = []
+    /// The index in `spellings` of the last spelling seen per (length, last byte) bucket, or -1.
+    private var lastSpelling = [Int](repeating: -1, count: 256)
     private var normalizedLabels: [[UInt8]]
     /// The row that added the newest custom picklist value (taken back with that row).
     private var newLabelRow = -1
@@ -28,27 +44,63 @@ final class ColumnBuilder {
         type = field.type
         domain = EnumDomain(name: "\(entity).\(field.name)", declared: field.enumValues)
         normalizedLabels = field.enumValues.map { Array($0.utf8.map(EnumDomain.normalizeByte)) }
+        fillOffsets.append(0)
+    }
+
+    /// The column's strings (sealing it).
+    var strings: StringColumn {
+        seal()
+        return sealedStrings
+    }
+
+    /// Turns the fill buffers into arrays (once; later calls do nothing).
+    func seal() {
+        guard !sealed else { return }
+        sealed = true
+        ints = fillInts.take()
+        doubles = fillDoubles.take()
+        days = fillDays.take()
+        bools = fillBools.take()
+        codes = fillCodes.take()
+        sealedStrings.bytes = fillBytes.take()
+        sealedStrings.offsets = fillOffsets.take()
     }
 
     /// Bytes held by a string column (to reserve space when chunks are merged).
-    var byteCount: Int { field.type == .string ? strings.bytes.count : 0 }
+    var byteCount: Int { field.type == .string ? (sealed ? sealedStrings.bytes.count : fillBytes.count) : 0 }
 
+    /// Makes room for `n` rows and, in a string column, `bytes` bytes of text.
     func reserve(_ n: Int, bytes: Int) {
         reserve(n)
-        if field.type == .string {
-            strings.bytes.reserveCapacity(bytes)
-            adviseHugePages(&strings.bytes)
+        guard field.type == .string else { return }
+        if sealed {
+            sealedStrings.bytes.reserveCapacity(bytes)
+            adviseHugePages(&sealedStrings.bytes)
+        } else {
+            fillBytes.reserve(bytes)
         }
     }
 
     func reserve(_ n: Int) {
+        if !sealed {
+            switch type {
+            case .int, .money: fillInts.reserve(n)
+            case .decimal: fillDoubles.reserve(n)
+            case .date: fillDays.reserve(n)
+            case .bool: fillBools.reserve(n)
+            case .enumeration: fillCodes.reserve(n)
+            case .string: fillOffsets.reserve(n + 1)
+            case .stringList: list.offsets.reserveCapacity(n + 1)
+            }
+            return
+        }
         switch type {
         case .int, .money: ints.reserveCapacity(n); adviseHugePages(&ints)
         case .decimal: doubles.reserveCapacity(n); adviseHugePages(&doubles)
         case .date: days.reserveCapacity(n); adviseHugePages(&days)
         case .bool: bools.reserveCapacity(n); adviseHugePages(&bools)
         case .enumeration: codes.reserveCapacity(n); adviseHugePages(&codes)
-        case .string: strings.offsets.reserveCapacity(n + 1); adviseHugePages(&strings.offsets)
+        case .string: sealedStrings.offsets.reserveCapacity(n + 1); adviseHugePages(&sealedStrings.offsets)
         case .stringList: list.offsets.reserveCapacity(n + 1); adviseHugePages(&list.offsets)
         }
     }
@@ -63,24 +115,25 @@ final class ColumnBuilder {
         }
         switch type {
         case .string:
-            strings.append(cell)
+            fillBytes.append(contentsOf: cell)
+            fillOffsets.append(UInt32(truncatingIfNeeded: fillBytes.count))
         case .int:
             guard let v = CellParse.int(cell) else { return "expected a whole number for '\(field.name)', found \(CellParse.quote(cell))" }
-            ints.append(v)
+            fillInts.append(v)
         case .money:
             guard let v = CellParse.money(cell) else { return "expected an amount of money for '\(field.name)', found \(CellParse.quote(cell))" }
-            ints.append(v)
+            fillInts.append(v)
         case .decimal:
             guard let v = CellParse.decimal(cell) else { return "expected a number for '\(field.name)', found \(CellParse.quote(cell))" }
-            doubles.append(v)
+            fillDoubles.append(v)
         case .date:
             guard let v = CellParse.date(cell) else { return "expected a date (YYYY-MM-DD) for '\(field.name)', found \(CellParse.quote(cell))" }
-            days.append(v)
+            fillDays.append(v)
         case .bool:
             guard let v = CellParse.bool(cell) else { return "expected true/false/yes/no/1/0 for '\(field.name)', found \(CellParse.quote(cell))" }
-            bools.append(v ? 1 : 0)
+            fillBools.append(v ? 1 : 0)
         case .enumeration:
-            codes.append(code(cell))
+            fillCodes.append(code(cell))
         case .stringList:
             items.removeAll(keepingCapacity: true)
             var start = 0
@@ -105,12 +158,12 @@ final class ColumnBuilder {
 
     func appendNull() {
         switch type {
-        case .int, .money: ints.append(Column.nullInt)
-        case .date: days.append(Day.null)
-        case .decimal: doubles.append(.nan)
-        case .bool: bools.append(-1)
-        case .enumeration: codes.append(-1)
-        case .string: strings.appendNull()
+        case .int, .money: fillInts.append(Column.nullInt)
+        case .date: fillDays.append(Day.null)
+        case .decimal: fillDoubles.append(.nan)
+        case .bool: fillBools.append(-1)
+        case .enumeration: fillCodes.append(-1)
+        case .string: fillOffsets.append(UInt32(truncatingIfNeeded: fillBytes.count))
         case .stringList: list.offsets.append(Int32(list.items.count))
         }
     }
@@ -119,13 +172,15 @@ final class ColumnBuilder {
     func truncate(to n: Int) {
         guard count > n else { return }
         switch type {
-        case .string: while strings.count > n { strings.removeLast() }
-        case .int, .money: ints.removeLast(ints.count - n)
-        case .decimal: doubles.removeLast(doubles.count - n)
-        case .date: days.removeLast(days.count - n)
-        case .bool: bools.removeLast(bools.count - n)
+        case .string:
+            fillBytes.count = Int(fillOffsets[n])
+            fillOffsets.count = n + 1
+        case .int, .money: fillInts.count = n
+        case .decimal: fillDoubles.count = n
+        case .date: fillDays.count = n
+        case .bool: fillBools.count = n
         case .enumeration:
-            codes.removeLast(codes.count - n)
+            fillCodes.count = n
             if newLabelRow >= n {
                 // The custom picklist value came with the rows taken back.
                 domain.labels.removeLast()
@@ -142,8 +197,18 @@ final class ColumnBuilder {
     /// The code of a picklist cell: a spelling seen before, a declared value in any case and
     /// spacing, or a new (custom) value, kept and sorted after the declared ones.
     private func code(_ cell: UnsafeBufferPointer<UInt8>) -> Int32 {
-        for (spelling, code) in spellings where spelling.count == cell.count {
-            if spelling.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) { return code }
+        // The spelling last seen with this length and last byte is tried first.
+        let guess = Int(cell.count &* 31 &+ Int(cell[cell.count - 1])) & 255
+        let last = lastSpelling[guess]
+        if last >= 0, last < spellings.count, spellings[last].0.count == cell.count,
+           spellings[last].0.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) {
+            return spellings[last].1
+        }
+        for (i, (spelling, code)) in spellings.enumerated() where spelling.count == cell.count {
+            if spelling.withUnsafeBufferPointer({ memcmpEqual($0, 0, cell) }) {
+                lastSpelling[guess] = i
+                return code
+            }
         }
         let normalized = cell.map(EnumDomain.normalizeByte)
         if let i = normalizedLabels.firstIndex(of: normalized) {
@@ -154,7 +219,7 @@ final class ColumnBuilder {
         domain.labels.append(String(decoding: cell, as: UTF8.self))
         normalizedLabels.append(normalized)
         spellings.append((Array(cell), code))
-        newLabelRow = codes.count
+        newLabelRow = fillCodes.count
         return code
     }
 
@@ -170,8 +235,19 @@ final class ColumnBuilder {
     }
 
     var count: Int {
-        switch type {
-        case .string: strings.count
+        if !sealed {
+            switch type {
+            case .string: return fillOffsets.count - 1
+            case .int, .money: return fillInts.count
+            case .decimal: return fillDoubles.count
+            case .date: return fillDays.count
+            case .bool: return fillBools.count
+            case .enumeration: return fillCodes.count
+            case .stringList: return list.offsets.count - 1
+            }
+        }
+        return switch type {
+        case .string: sealedStrings.count
         case .int, .money: ints.count
         case .decimal: doubles.count
         case .date: days.count
@@ -182,8 +258,9 @@ final class ColumnBuilder {
     }
 
     func finish() -> Column {
-        releaseUnusedCapacity(&strings.bytes)
-        releaseUnusedCapacity(&strings.offsets)
+        seal()
+        releaseUnusedCapacity(&sealedStrings.bytes)
+        releaseUnusedCapacity(&sealedStrings.offsets)
         releaseUnusedCapacity(&ints)
         releaseUnusedCapacity(&doubles)
         releaseUnusedCapacity(&days)
@@ -194,7 +271,7 @@ final class ColumnBuilder {
 
     private var column: Column {
         switch type {
-        case .string: .string(strings)
+        case .string: .string(sealedStrings)
         case .int: .int(ints)
         case .money: .money(ints)
         case .decimal: .decimal(doubles)
@@ -215,12 +292,14 @@ final class ColumnBuilder {
     /// Appends the rows another builder of the same field collected (a later chunk of the file),
     /// renumbering its custom picklist values and list items into this builder's.
     func append(_ other: ColumnBuilder) {
+        seal()
+        other.seal()
         switch type {
         case .string:
-            let base = strings.bytes.count
-            strings.bytes.append(contentsOf: other.strings.bytes)
+            let base = sealedStrings.bytes.count
+            sealedStrings.bytes.append(contentsOf: other.sealedStrings.bytes)
             let shift = UInt32(truncatingIfNeeded: base)
-            strings.offsets.append(contentsOf: other.strings.offsets.dropFirst().lazy.map { $0 &+ shift })
+            sealedStrings.offsets.append(contentsOf: other.sealedStrings.offsets.dropFirst().lazy.map { $0 &+ shift })
         case .int, .money: ints.append(contentsOf: other.ints)
         case .decimal: doubles.append(contentsOf: other.doubles)
         case .date: days.append(contentsOf: other.days)
@@ -256,25 +335,27 @@ final class ColumnBuilder {
 
     /// Frees the rows (after they were appended elsewhere).
     func clear() {
+        seal()
         ints = []
         doubles = []
         days = []
         bools = []
         codes = []
-        strings = StringColumn()
+        sealedStrings = StringColumn()
         list = ListColumn()
     }
 
     /// Keeps only the rows whose `keep` is true.
     func compact(_ keep: [Bool]) {
+        seal()
         func filtered<T>(_ a: [T]) -> [T] { zip(a, keep).filter(\.1).map(\.0) }
         switch type {
         case .string:
             var s = StringColumn()
-            strings.bytes.withUnsafeBufferPointer { bytes in
-                for row in 0..<strings.count where keep[row] { s.append(UnsafeBufferPointer(rebasing: bytes[strings.range(row)])) }
+            sealedStrings.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<sealedStrings.count where keep[row] { s.append(UnsafeBufferPointer(rebasing: bytes[sealedStrings.range(row)])) }
             }
-            strings = s
+            sealedStrings = s
         case .int, .money: ints = filtered(ints)
         case .decimal: doubles = filtered(doubles)
         case .date: days = filtered(days)
@@ -289,5 +370,59 @@ final class ColumnBuilder {
             }
             list = l
         }
+    }
+}
+
+/// An array filled through a pointer: its storage is made at the reserved size with the
+/// elements past `count` left uninitialised (they are plain bytes, never read), so that an
+/// append is a store and an increment, without `Array.append`'s uniqueness and capacity
+/// checks. `take()` gives the filled part as an array, without copying it.
+struct FillBuffer<Element: BitwiseCopyable> {
+    /// Always `capacity` long; only the first `count` elements mean anything.
+    private var storage: [Element] = []
+    private var base: UnsafeMutablePointer<Element>?
+    /// How many elements are filled; may be lowered to drop the last ones.
+    var count = 0
+    private(set) var capacity = 0
+
+    /// Makes room for `n` elements in all (moving those filled when the storage grows).
+    mutating func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        let old = base, filled = count
+        storage = [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            if let old, let new = buffer.baseAddress, filled > 0 { new.update(from: old, count: filled) }
+            initialized = n
+        }
+        base = storage.withUnsafeMutableBufferPointer { $0.baseAddress }
+        capacity = n
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        if count == capacity { reserve(Swift.max(16, capacity * 2)) }
+        base.unsafelyUnwrapped[count] = value
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf values: UnsafeBufferPointer<Element>) {
+        guard let source = values.baseAddress, !values.isEmpty else { return }
+        if count + values.count > capacity { reserve(Swift.max(count + values.count, capacity * 2)) }
+        (base.unsafelyUnwrapped + count).update(from: source, count: values.count)
+        count += values.count
+    }
+
+    subscript(i: Int) -> Element { base.unsafelyUnwrapped[i] }
+
+    /// The filled elements as an array (the storage itself, its spare capacity kept); the buffer is left empty.
+    mutating func take() -> [Element] {
+        var filled = storage
+        storage = []
+        base = nil
+        filled.removeLast(filled.count - count)
+        count = 0
+        capacity = 0
+        return filled
     }
 }

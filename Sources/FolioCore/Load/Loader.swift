@@ -96,8 +96,8 @@ public struct LoadReport: Sendable {
     public var rows: [(entity: String, count: Int)] = []
     public var milliseconds: Double = 0
     public var skipped = SkipReport()
-    /// Where the time went: parsing files into columns and indexing ids (each summed over
-    /// the entities, which load side by side), resolving keys, building collections.
+    /// Where the time went, in wall-clock phases: parsing files into columns, indexing ids,
+    /// resolving keys, building collections, building secondary indexes.
     public var phases: [(name: String, milliseconds: Double)] = []
     /// What happened with the snapshot cache (reopened, written, or why not); nil without one.
     public var snapshot: String?
@@ -140,32 +140,10 @@ public enum Loader {
             }
         }
 
-        // Parse every entity file, two at a time.
-        let entityPlans = plans
-        let results = ResultSlots<Result<ParsedEntity, LoadError>>(count: entityPlans.count)
-        DispatchQueue.concurrentPerform(iterations: entityPlans.count) { i in
-            let plan = entityPlans[i]
-            let r: Result<ParsedEntity, LoadError>
-            do throws(LoadError) {
-                r = .success(try parseEntity(plan.def, file: plan.file, jsonl: plan.jsonl, source: source, lenient: lenient, chunkBytes: chunkBytes))
-            } catch {
-                r = .failure(error)
-            }
-            results.set(i, r)
-        }
-        var parsed: [ParsedEntity] = []
-        for r in results.values {
-            switch r {
-            case .success(let p): parsed.append(p)
-            case .failure(let e): throw e
-            case .none: preconditionFailure("an entity load produced no result")
-            }
-        }
-
+        // Read every file's header, then parse the records of all files on all cores at once.
         var report = LoadReport()
+        var parsed = try parseAll(plans, source: source, lenient: lenient, chunkBytes: chunkBytes, phases: &report.phases)
         for p in parsed { report.skipped.merge(p.skipped) }
-        report.phases.append(("parse", parsed.reduce(0) { $0 + $1.parseMilliseconds }))
-        report.phases.append(("ids", parsed.reduce(0) { $0 + $1.indexMilliseconds }))
         var phaseStart = DispatchTime.now().uptimeNanoseconds
         try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
         // Line numbers only serve messages about rows; every row has been checked now.
@@ -219,47 +197,197 @@ public enum Loader {
         var lines: [Int32]
         var links: [Int: [Int32]] = [:]
         var skipped: SkipReport
-        /// Time spent reading the file into columns, and indexing its ids.
-        var parseMilliseconds: Double = 0
-        var indexMilliseconds: Double = 0
     }
 
-    static func parseEntity(_ declared: EntityDef, file: String?, jsonl: Bool, source: DataSource, lenient: Bool, chunkBytes: Int?) throws(LoadError) -> ParsedEntity {
-        guard let file else {
-            let builders = declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) }
-            return ParsedEntity(def: declared, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0, idIndex: ByteHashIndex(), lines: [], skipped: SkipReport())
-        }
-        let path = source.path(file)
+    /// An entity's file, mapped, with its header read: what the tasks that parse it share.
+    struct PreparedFile: @unchecked Sendable {
+        var entity: Int
+        var def: EntityDef
+        var file: String
+        var path: String
+        var jsonl: Bool
+        var bytes: FileBytes
+        /// The CSV layout, and where the records start (after the header).
+        var layout: CSVLayout?
+        var dataStart = 0
+        var firstLine = 1
+        /// The records split at line starts, one parse task each (the whole file for JSONL).
+        var ranges: [Range<Int>] = []
+
+        var recordBytes: Int { bytes.buffer.count - dataStart }
+    }
+
+    /// What one parse task produced.
+    enum ParsedPiece: @unchecked Sendable {
+        case chunk(CSVChunk)
+        case jsonl(Result<ParsedRows, LoadError>)
+        /// The piece holds a byte that is not UTF-8, at this offset of the file.
+        case invalidUTF8(Int)
+    }
+
+    /// Parses every entity's file. Headers are read first, in entity order; then the records
+    /// of all files are parsed as one pool of tasks, split so that both cores stay busy
+    /// while as few files as possible are split (every piece after a file's first is copied
+    /// once more when the pieces join); then each file's pieces join and ids are indexed,
+    /// the entities side by side. Errors are reported in entity order, and within a file
+    /// a byte that is not UTF-8 before any other problem (as if the file were checked first).
+    static func parseAll(_ plans: [(def: EntityDef, file: String?, jsonl: Bool)], source: DataSource, lenient: Bool, chunkBytes: Int?,
+                         phases: inout [(name: String, milliseconds: Double)]) throws(LoadError) -> [ParsedEntity] {
         let started = DispatchTime.now().uptimeNanoseconds
-        var indexed: UInt64 = 0
+        var files: [PreparedFile] = []
+        for (i, plan) in plans.enumerated() {
+            guard let file = plan.file else { continue }
+            files.append(try prepareFile(i, plan.def, file: file, jsonl: plan.jsonl, source: source, lenient: lenient))
+        }
+        let pieces = chunkBytes.map { size in files.map { $0.jsonl ? 1 : max(1, ($0.recordBytes + size - 1) / max(1, size)) } }
+            ?? piecesPerFile(files.map { ($0.recordBytes, !$0.jsonl) }, cores: cores)
+        for i in files.indices { files[i].ranges = splitAtLines(files[i], pieces: pieces[i]) }
+
+        // One task per piece, the largest first, so that the last to finish are small.
+        var tasks: [(file: Int, piece: Int)] = []
+        for (f, file) in files.enumerated() { for k in file.ranges.indices { tasks.append((f, k)) } }
+        tasks.sort { files[$0.file].ranges[$0.piece].count > files[$1.file].ranges[$1.piece].count }
+        let slots = ResultSlots<ParsedPiece>(count: tasks.count)
+        let work = UncheckedBox((files, tasks))
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { t in
+            slots.set(t, parsePiece(work.value.0[work.value.1[t].file], piece: work.value.1[t].piece, lenient: lenient))
+        }
+        var byFile = files.map { [ParsedPiece?](repeating: nil, count: $0.ranges.count) }
+        for (t, piece) in slots.takeAll().enumerated() { byFile[tasks[t].file][tasks[t].piece] = piece }
+
+        var rows: [ParsedRows] = []
+        for (f, file) in files.enumerated() {
+            rows.append(try joinPieces(file, byFile[f].map { $0! }))
+            byFile[f] = []
+        }
+        phases.append(("parse", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
+
+        // Ids, the entities side by side.
+        let idsStarted = DispatchTime.now().uptimeNanoseconds
+        let indexed = ResultSlots<Result<ParsedRows, LoadError>>(count: rows.count)
+        let joined = UncheckedBox((files, rows))
+        rows = []
+        DispatchQueue.concurrentPerform(iterations: files.count) { f in
+            var r = joined.value.1[f]
+            let file = joined.value.0[f]
+            do throws(LoadError) {
+                try file.bytes.withUnsafeBufferPointer { (buf) throws(LoadError) in try indexIDs(&r, buf, path: file.path, jsonl: file.jsonl, lenient: lenient) }
+                indexed.set(f, .success(r))
+            } catch {
+                indexed.set(f, .failure(error))
+            }
+        }
+        var result: [ParsedEntity] = []
+        var done = indexed.takeAll().makeIterator()
+        for (i, plan) in plans.enumerated() {
+            guard plan.file != nil, let outcome = done.next(), let file = files.first(where: { $0.entity == i }) else {
+                let builders = plan.def.fields.map { ColumnBuilder(field: $0, entity: plan.def.name) }
+                result.append(ParsedEntity(def: plan.def, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0,
+                                           idIndex: ByteHashIndex(), lines: [], skipped: SkipReport()))
+                continue
+            }
+            guard var r = try outcome?.get() else { preconditionFailure("an entity produced no rows") }
+            // Custom fields: infer their types now that every value is known.
+            var columns: [Column] = []
+            for (k, b) in r.builders.enumerated() {
+                if b.field.isCustom {
+                    let (field, column) = inferCustom(b, entity: plan.def.name)
+                    r.def.fields[k] = field
+                    columns.append(column)
+                } else {
+                    columns.append(b.finish())
+                }
+            }
+            result.append(ParsedEntity(def: r.def, file: file.file, jsonl: file.jsonl, columns: columns, rowCount: r.lines.count, idIndex: r.idIndex,
+                                       lines: r.lines, skipped: r.skipped))
+        }
+        phases.append(("ids", Double(DispatchTime.now().uptimeNanoseconds - idsStarted) / 1e6))
+        return result
+    }
+
+    /// Maps an entity's file and reads its CSV header.
+    static func prepareFile(_ entity: Int, _ declared: EntityDef, file: String, jsonl: Bool, source: DataSource, lenient: Bool) throws(LoadError) -> PreparedFile {
+        let path = source.path(file)
         let bytes = try source.map(file)
-        var rows = try bytes.withUnsafeBufferPointer { (buf) throws(LoadError) -> ParsedRows in
-            if let bad = firstInvalidUTF8(buf) {
-                let (line, col) = lineAndColumn(of: bad, in: buf)
-                throw LoadError(file: path, line: line, column: col, kind: "invalid UTF-8", message: "invalid UTF-8 byte 0x\(String(buf[bad], radix: 16, uppercase: true))")
-            }
-            var rows = jsonl
-                ? try parseJSONLines(declared, buf, path: path, lenient: lenient)
-                : try parseCSV(declared, buf, path: path, lenient: lenient, chunkBytes: chunkBytes, mapped: bytes.isMapped)
-            indexed = DispatchTime.now().uptimeNanoseconds
-            try indexIDs(&rows, buf, path: path, jsonl: jsonl, lenient: lenient)
-            return rows
+        var prepared = PreparedFile(entity: entity, def: declared, file: file, path: path, jsonl: jsonl, bytes: bytes)
+        let buf = bytes.buffer
+        func checkUTF8(_ range: Range<Int>) throws(LoadError) {
+            if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: buf[range])) { throw invalidUTF8(range.lowerBound + bad, buf, path) }
         }
-        let finished = DispatchTime.now().uptimeNanoseconds
-        // Custom fields: infer their types now that every value is known.
-        var columns: [Column] = []
-        for (i, b) in rows.builders.enumerated() {
-            if b.field.isCustom {
-                let (field, column) = inferCustom(b, entity: declared.name)
-                rows.def.fields[i] = field
-                columns.append(column)
-            } else {
-                columns.append(b.finish())
-            }
+        if jsonl { return prepared }
+        do throws(LoadError) {
+            let header = try readCSVHeader(declared, buf, path: path)
+            try checkUTF8(0..<header.dataStart)
+            prepared.def = header.def
+            prepared.layout = CSVLayout(def: header.def, sources: header.sources, headerCount: header.count, path: path, lenient: lenient,
+                                        releasesParsedPages: bytes.isMapped)
+            prepared.dataStart = header.dataStart
+            prepared.firstLine = header.firstLine
+            return prepared
+        } catch {
+            // A header that does not read may be so because of its encoding: that is the first problem.
+            try checkUTF8(0..<buf.count)
+            throw error
         }
-        return ParsedEntity(def: rows.def, file: file, jsonl: jsonl, columns: columns, rowCount: rows.lines.count, idIndex: rows.idIndex,
-                            lines: rows.lines, skipped: rows.skipped,
-                            parseMilliseconds: Double(indexed - started) / 1e6, indexMilliseconds: Double(finished - indexed) / 1e6)
+    }
+
+    static func invalidUTF8(_ offset: Int, _ buf: UnsafeBufferPointer<UInt8>, _ path: String) -> LoadError {
+        let (line, col) = lineAndColumn(of: offset, in: buf)
+        return LoadError(file: path, line: line, column: col, kind: "invalid UTF-8", message: "invalid UTF-8 byte 0x\(String(buf[offset], radix: 16, uppercase: true))")
+    }
+
+    /// How many pieces to cut each file into (`files`: record bytes, and whether it can be cut)
+    /// so that `cores` workers, each taking the largest piece left, finish close together.
+    /// Files are cut one more piece at a time, the one with the largest pieces first, until the
+    /// busiest worker has at most a twentieth more than an even share, or pieces would be
+    /// smaller than 8 MiB.
+    static func piecesPerFile(_ files: [(bytes: Int, splittable: Bool)], cores: Int) -> [Int] {
+        var pieces = [Int](repeating: 1, count: files.count)
+        let total = files.reduce(0) { $0 + $1.bytes }
+        let even = Double(total) / Double(max(1, cores))
+        for _ in 0..<256 {
+            var sizes: [Int] = []
+            for (i, f) in files.enumerated() { sizes += [Int](repeating: f.bytes / pieces[i], count: pieces[i]) }
+            var load = [Int](repeating: 0, count: max(1, cores))
+            for size in sizes.sorted(by: >) {
+                let least = load.indices.min { load[$0] < load[$1] }!
+                load[least] += size
+            }
+            guard Double(load.max()!) > even * 1.05,
+                  let cut = files.indices.filter({ files[$0].splittable && files[$0].bytes / (pieces[$0] + 1) >= 8 << 20 })
+                      .max(by: { files[$0].bytes / pieces[$0] < files[$1].bytes / pieces[$1] }) else { break }
+            pieces[cut] += 1
+        }
+        return pieces
+    }
+
+    /// A file's records cut into `pieces` ranges of about equal size, each starting a line.
+    /// (A cut may fall inside a quoted field; ``joinPieces(_:_:)`` parses that stretch again.)
+    static func splitAtLines(_ file: PreparedFile, pieces: Int) -> [Range<Int>] {
+        let buf = file.bytes.buffer
+        if file.jsonl { return [0..<buf.count] }
+        let size = max(1, (file.recordBytes + pieces - 1) / pieces)
+        var starts = [file.dataStart]
+        var p = file.dataStart + size
+        while p < buf.count {
+            while p < buf.count, buf[p - 1] != 10 { p += 1 }
+            if p < buf.count { starts.append(p) }
+            p += size
+        }
+        return zip(starts, starts.dropFirst() + [buf.count]).map { $0..<$1 }
+    }
+
+    /// One parse task: a piece of a file, checked to be UTF-8, then parsed.
+    static func parsePiece(_ file: PreparedFile, piece: Int, lenient: Bool) -> ParsedPiece {
+        let buf = file.bytes.buffer
+        let range = file.ranges[piece]
+        if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: buf[range])) { return .invalidUTF8(range.lowerBound + bad) }
+        guard let layout = file.layout else {
+            do throws(LoadError) { return .jsonl(.success(try parseJSONLines(file.def, buf, path: file.path, lenient: lenient))) } catch { return .jsonl(.failure(error)) }
+        }
+        // The first piece's columns become the file's: they reserve room for all of it
+        // (pages never written cost nothing), so later pieces append without moving them.
+        return .chunk(parseCSVChunk(buf, from: range.lowerBound, to: range.upperBound, layout, reserving: piece == 0 ? file.recordBytes : nil))
     }
 
     /// Rows read from one file, before ids are indexed and custom fields typed.
@@ -372,14 +500,16 @@ public enum Loader {
             }
             rows.lines.append(Int32(clamping: reader.line))
         }
+        for b in rows.builders { b.seal() }
         return rows
     }
 
     // MARK: - CSV
 
-    /// Parses a CSV file: the header first, then the records in chunks on all cores.
-    static func parseCSV(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool, chunkBytes: Int?,
-                         mapped: Bool = false) throws(LoadError) -> ParsedRows {
+    /// A CSV file's header: the entity with the file's custom columns added, which cell feeds
+    /// each field, and where the records start.
+    static func readCSVHeader(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String) throws(LoadError)
+        -> (def: EntityDef, sources: [Int?], count: Int, dataStart: Int, firstLine: Int) {
         var def = declared
         var reader = CSVReader(bytes: buf)
         let hasHeader: Bool
@@ -410,50 +540,36 @@ public enum Loader {
         guard sources[0] != nil else {
             throw LoadError(file: path, line: 1, column: 1, kind: "bad header", message: "no 'id' column (every entity needs one)")
         }
-        let layout = CSVLayout(def: def, sources: sources, headerCount: headerCount, path: path, lenient: lenient, releasesParsedPages: mapped)
-        let dataStart = reader.position
-        let firstLine = reader.line
+        return (def, sources, headerCount, reader.position, reader.line)
+    }
 
-        // Split the records into chunks at line breaks; a chunk that turns out to start inside
-        // a quoted field is parsed again from where the one before it really ended.
-        // A chunk per core, of 48 MiB at least: every chunk after the first is copied once
-        // more when the chunks join, and on this machine first-touching memory is a quarter
-        // of a load, so fewer, larger chunks load faster than many small ones.
-        let chunkSize = max(1, chunkBytes ?? max(48 << 20, (buf.count + cores - 1) / cores))
-        var starts = [dataStart]
-        var p = dataStart + chunkSize
-        while p < buf.count {
-            while p < buf.count, buf[p - 1] != 10 { p += 1 }
-            if p < buf.count { starts.append(p) }
-            p += chunkSize
-        }
-        let ends = Array(starts.dropFirst()) + [buf.count]
-        let slots = ResultSlots<CSVChunk>(count: starts.count)
-        let shared = SharedBytes(buf)
-        let chunkStarts = starts
-        let fileRecordBytes = buf.count - dataStart
-        DispatchQueue.concurrentPerform(iterations: chunkStarts.count) { i in
-            // The first chunk's columns become the file's: they reserve room for all of it
-            // (pages never written cost nothing), so later chunks append without moving them.
-            slots.set(i, parseCSVChunk(shared.bytes, from: chunkStarts[i], to: ends[i], layout, reserving: i == 0 ? fileRecordBytes : nil))
+    /// A file's parsed pieces as one set of rows: errors first (UTF-8, then the first in the
+    /// file), the line numbers made absolute, then the later pieces' columns appended to the
+    /// first's, a task per column.
+    static func joinPieces(_ file: PreparedFile, _ pieces: [ParsedPiece]) throws(LoadError) -> ParsedRows {
+        let buf = file.bytes.buffer
+        for case .invalidUTF8(let offset) in pieces { throw invalidUTF8(offset, buf, file.path) }
+        guard let layout = file.layout else {
+            guard case .jsonl(let rows) = pieces.first else { preconditionFailure("a JSON lines file produced no rows") }
+            return try rows.get()
         }
         var chunks: [CSVChunk] = []
-        var expected = dataStart
-        for (i, slot) in slots.takeAll().enumerated() {
-            guard var chunk = slot else { preconditionFailure("a CSV chunk produced no result") }
+        var expected = file.dataStart
+        for (i, piece) in pieces.enumerated() {
+            guard case .chunk(var chunk) = piece else { preconditionFailure("a CSV piece produced no chunk") }
             if chunk.start != expected {
-                if expected >= ends[i] { continue }  // the previous chunk's last record covered this one
-                chunk = parseCSVChunk(buf, from: expected, to: ends[i], layout, reserving: nil)
+                // The piece began inside a quoted field: parse again from where the one before really ended.
+                if expected >= file.ranges[i].upperBound { continue }  // the previous piece's last record covered this one
+                chunk = parseCSVChunk(buf, from: expected, to: file.ranges[i].upperBound, layout, reserving: nil)
             }
             expected = chunk.stop
             chunks.append(chunk)
         }
-        // Lines are counted per chunk; make them absolute.
         guard let first = chunks.first else { preconditionFailure("a CSV file produced no chunk") }
-        var rows = ParsedRows(def: def, builders: first.builders)
-        // Errors and line numbers first (in file order), then the columns, each on its own task.
+        var rows = ParsedRows(def: file.def, builders: first.builders)
+        // Errors and line numbers first (in file order), then the columns.
         rows.lines.reserveCapacity(chunks.reduce(0) { $0 + $1.lines.count })
-        var lineOffset = firstLine - 1
+        var lineOffset = file.firstLine - 1
         for chunk in chunks {
             if var e = chunk.error {
                 e.line = e.line.map { $0 + lineOffset }
@@ -467,8 +583,7 @@ public enum Loader {
             rows.lines.append(contentsOf: chunk.lines.map { $0 + offset })
             lineOffset += chunk.newlines
         }
-        // The later chunks' rows join the first's. Each task appends to one column's builder:
-        // builders are never shared between tasks.
+        // Each task appends to one column's builder: builders are never shared between tasks.
         let targets = UncheckedBox(rows.builders)
         let parts = UncheckedBox(chunks.dropFirst().map(\.builders))
         let rowCount = rows.lines.count
@@ -577,6 +692,7 @@ public enum Loader {
         }
         chunk.stop = reader.position
         chunk.newlines = reader.line - 1
+        for b in builders { b.seal() }
         return chunk
     }
 
@@ -693,24 +809,41 @@ public enum Loader {
                 if let ref = field.reference, let ti = parsed.firstIndex(where: { $0.def.name == ref.target }) { found.append((ei, fi, ti)) }
             }
         }
-        let keyFields = found
-        let snapshot = parsed
-        let resolved = ResultSlots<(links: [Int32], dangling: [Int])>(count: keyFields.count)
-        DispatchQueue.concurrentPerform(iterations: keyFields.count) { k in
-            let (ei, fi, ti) = keyFields[k]
-            guard case .string(let column) = snapshot[ei].columns[fi], case .string(let targetIDs) = snapshot[ti].columns[0] else {
-                resolved.set(k, ([Int32](repeating: -1, count: snapshot[ei].rowCount), []))
-                return
+        // One task per stretch of a million keys, so that a long key column does not keep one
+        // core busy alone. Each task writes its stretch of the key's links in place.
+        let stretch = 1 << 20
+        var tasks: [KeyStretch] = []
+        var links: [[Int32]] = []
+        for (ei, fi, ti) in found {
+            let n = parsed[ei].rowCount
+            var into = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
+            let pointer = into.withUnsafeMutableBufferPointer { $0 }
+            links.append(into)
+            into = []
+            guard case .string(let keys) = parsed[ei].columns[fi], case .string(let ids) = parsed[ti].columns[0] else {
+                pointer.update(repeating: -1)
+                continue
             }
-            var links = snapshot[ti].idIndex.lookupAll(column, in: targetIDs)
-            var dangling: [Int] = []
-            for row in links.indices where links[row] == -2 {
-                dangling.append(row)
-                links[row] = -1
+            for lo in stride(from: 0, to: n, by: stretch) {
+                tasks.append(KeyStretch(keys: keys, rows: lo..<min(n, lo + stretch), ids: ids, index: parsed[ti].idIndex, into: pointer))
             }
-            resolved.set(k, (links, dangling))
         }
-        let results = resolved.values
+        let work = UncheckedBox(tasks)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { t in work.value[t].resolve() }
+        tasks = []
+        var results: [(links: [Int32], dangling: [Int])?] = []
+        for k in links.indices {
+            var dangling: [Int] = []
+            links[k].withUnsafeMutableBufferPointer { links in
+                for row in links.indices where links[row] == -2 {
+                    dangling.append(row)
+                    links[row] = -1
+                }
+            }
+            results.append((links[k], dangling))
+        }
+        links = []
+        let keyFields = found
         for (k, (ei, fi, _)) in keyFields.enumerated() {
             let field = parsed[ei].def.fields[fi]
             guard let ref = field.reference, case .string(var keys) = parsed[ei].columns[fi], let (links, dangling) = results[k] else { continue }
@@ -742,6 +875,18 @@ public enum Loader {
         }
     }
 
+    /// One task of key resolution: a stretch of a key column looked up in its target's ids.
+    struct KeyStretch: @unchecked Sendable {
+        var keys: StringColumn
+        var rows: Range<Int>
+        var ids: StringColumn
+        var index: ByteHashIndex
+        /// The key column's links, which this task writes for `rows` only.
+        var into: UnsafeMutableBufferPointer<Int32>
+
+        func resolve() { index.lookupAll(keys, rows: rows, in: ids, into: into) }
+    }
+
     /// The column of a field on a row's line, found by reading the file again (only for messages).
     static func locateColumn(_ source: DataSource, _ p: ParsedEntity, row: Int, field: String) -> Int? {
         guard let file = p.file, !p.jsonl, let bytes = try? source.read(file) else { return nil }
@@ -767,39 +912,32 @@ public enum Loader {
 }
 
 /// A data file's bytes: an `mmap` of the file, unmapped when released, or an array.
-final class FileBytes {
+/// `buffer` is valid while this object lives (the array is never mutated, so its storage stays put).
+final class FileBytes: @unchecked Sendable {
     private let mapped: UnsafeRawPointer?
-    private let count: Int
     private let array: [UInt8]
+    let buffer: UnsafeBufferPointer<UInt8>
 
     init(mapped: UnsafeRawPointer, count: Int) {
         self.mapped = mapped
-        self.count = count
         array = []
+        buffer = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: count)
     }
 
     init(array: [UInt8]) {
         mapped = nil
-        count = array.count
         self.array = array
+        buffer = array.withUnsafeBufferPointer { $0 }
     }
 
     deinit {
-        if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped), count) }
+        if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped), buffer.count) }
     }
 
     var isMapped: Bool { mapped != nil }
 
     func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
-        if let mapped {
-            return try withExtendedLifetime(self) { () throws(E) -> R in
-                try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: count))
-            }
-        }
-        let result: Result<R, E> = array.withUnsafeBufferPointer { buf in
-            do throws(E) { return .success(try body(buf)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try withExtendedLifetime(self) { () throws(E) -> R in try body(buffer) }
     }
 }
 

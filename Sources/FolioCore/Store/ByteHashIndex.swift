@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An open-addressing hash index from the strings of a ``StringColumn`` to row numbers,
 /// built without allocating a `String` per row. Used for every entity's `id`.
 ///
@@ -16,7 +18,7 @@ public struct ByteHashIndex: Sendable {
         // At most three quarters full: the tags in the slots keep probes cheap, and a table
         // for millions of ids is a large part of a store.
         while c * 3 < capacity * 4 { c <<= 1 }
-        slots = [UInt64](repeating: 0, count: c)
+        slots = Self.emptySlots(c)
         mask = c - 1
     }
 
@@ -124,8 +126,16 @@ public struct ByteHashIndex: Sendable {
     /// Looks up every string of `keys` (exactly), in batches as ``insertAll(_:)`` does:
     /// the row of each, -1 for an empty key, -2 for a key with no row.
     public func lookupAll(_ keys: StringColumn, in column: StringColumn) -> [Int32] {
-        let n = keys.count
-        var result = [Int32](repeating: -1, count: n)
+        var result = [Int32](repeating: -1, count: keys.count)
+        result.withUnsafeMutableBufferPointer { lookupAll(keys, rows: 0..<keys.count, in: column, into: $0) }
+        return result
+    }
+
+    /// ``lookupAll(_:in:)`` for the keys of `rows`, written to the same places of `result`
+    /// (so that row ranges can be looked up side by side). Two guesses come before a probe,
+    /// for files exported in parent order: a key equal to the one before it reuses its
+    /// answer, and a key equal to the id of the row after the previous answer is that row.
+    public func lookupAll(_ keys: StringColumn, rows: Range<Int>, in column: StringColumn, into result: UnsafeMutableBufferPointer<Int32>) {
         let mask = mask
         keys.bytes.withUnsafeBufferPointer { keyBytes in
             keys.offsets.withUnsafeBufferPointer { keyOffsets in
@@ -133,16 +143,33 @@ public struct ByteHashIndex: Sendable {
                     column.offsets.withUnsafeBufferPointer { offsets in
                         slots.withUnsafeBufferPointer { slots in
                             var hashes = [UInt64](repeating: 0, count: Self.batch)
-                            var start = 0
-                            while start < n {
-                                let end = min(n, start + Self.batch)
+                            var previous = 0..<0
+                            var previousRow: Int32 = -1
+                            var start = rows.lowerBound
+                            while start < rows.upperBound {
+                                let end = min(rows.upperBound, start + Self.batch)
                                 Self.hashBatch(start..<end, keyBytes, keyOffsets, slots, mask, into: &hashes)
                                 for row in start..<end {
                                     let klo = Int(keyOffsets[row]), khi = Int(keyOffsets[row + 1])
-                                    if klo == khi { continue }
+                                    if klo == khi {
+                                        result[row] = -1
+                                        continue
+                                    }
                                     let key = UnsafeBufferPointer(rebasing: keyBytes[klo..<khi])
-                                    let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots, mask)
-                                    result[row] = found < 0 ? -2 : Int32(found)
+                                    if previous.count == key.count, memcmpEqual(keyBytes, previous.lowerBound, key) {
+                                        result[row] = previousRow
+                                        continue
+                                    }
+                                    previous = klo..<khi
+                                    let next = Int(previousRow) + 1
+                                    if previousRow >= 0, next < offsets.count - 1, Int(offsets[next + 1] - offsets[next]) == key.count,
+                                       memcmpEqual(bytes, Int(offsets[next]), key) {
+                                        previousRow = Int32(next)
+                                    } else {
+                                        let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots, mask)
+                                        previousRow = found < 0 ? -2 : Int32(found)
+                                    }
+                                    result[row] = previousRow
                                 }
                                 start = end
                             }
@@ -151,7 +178,6 @@ public struct ByteHashIndex: Sendable {
                 }
             }
         }
-        return result
     }
 
     static let batch = 32
@@ -175,24 +201,34 @@ public struct ByteHashIndex: Sendable {
         }
     }
 
-    /// Hashes the strings of `rows` into `hashes` and reads each one's first slot, so that the
-    /// cache misses of a batch overlap before the probes that need them.
+    /// Hashes the strings of `rows` into `hashes` and prefetches each one's first slot, so
+    /// that the cache misses of a batch overlap before the probes that need them.
     @inline(__always)
     static func hashBatch(_ rows: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt32>,
                           _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int, into hashes: inout [UInt64]) {
-        var touch: UInt64 = 0
+        guard let base = slots.baseAddress else { return }
         for row in rows {
             let h = hash(UnsafeBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])]))
             hashes[row - rows.lowerBound] = h
-            touch &+= slots[Int(truncatingIfNeeded: h) & mask]
+            folio_prefetch(base + (Int(truncatingIfNeeded: h) & mask))
         }
-        if touch == 1 { hashes[0] &+= 0 }  // keeps the reads from being optimised away
+    }
+
+    /// A table of `count` empty slots on huge pages where the system allows: probes land
+    /// anywhere in a table of tens of megabytes, and with 4 KiB pages nearly every one
+    /// would also miss the TLB.
+    static func emptySlots(_ count: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: 0)
+            initialized = count
+        }
     }
 
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
         let old = slots
-        slots = [UInt64](repeating: 0, count: capacity)
+        slots = Self.emptySlots(capacity)
         mask = capacity - 1
         for s in old where s != 0 {
             // The slot keeps only the high hash bits; the low ones that pick the slot come from the key.
