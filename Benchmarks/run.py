@@ -152,6 +152,10 @@ def build_queries(point_id: str) -> list[Query]:
               "SELECT count(*) AS count FROM opportunities "
               "WHERE amount > 100000 AND stage NOT IN ('closed_won', 'closed_lost')",
               ["count"], [("opportunities", "amount"), ("opportunities", "stage")]),
+        Query("seat_upsell",
+              "accounts | where seats_used * 10 >= seats * 9 and arr - 50k > 0 | count",
+              "SELECT count(*) AS count FROM accounts WHERE seats_used * 10 >= seats * 9 AND arr - 50000 > 0",
+              ["count"], [("accounts", "seats_used"), ("accounts", "arr")]),
         Query("unselective_filter",
               'activities | where kind != "email" | count',
               "SELECT count(*) AS count FROM activities WHERE kind <> 'email'",

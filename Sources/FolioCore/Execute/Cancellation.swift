@@ -69,20 +69,28 @@ public struct Cancellation: Sendable {
     /// Inputs at least this long are filtered on every core, in as many slices.
     static let parallelThreshold = 1 << 17
 
-    /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling. A long
-    /// input is cut into a slice per core, filtered side by side, and joined in order.
+    /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling.
     /// (`keep` only reads the immutable store, so it is safe to call from several threads.)
     func filter(_ rows: [Int32]?, count: Int, _ keep: @escaping (Int) -> Bool) throws(Interrupted) -> [Int32] {
+        try filter(rows, count: count, batches: { batch, n in VectorFilter.keep(batch, n) { keep(Int(batch[$0])) } })
+    }
+
+    /// The rows (of `rows`, or `0..<count` when nil) that `narrow` keeps, a batch of
+    /// ``VectorFilter/batch`` row ids at a time, polling between batches. A long input is
+    /// cut into a slice per core, filtered side by side, and joined in order.
+    func filter(_ rows: [Int32]?, count: Int, batches narrow: @escaping VectorFilter.Narrow) throws(Interrupted) -> [Int32] {
         let n = rows?.count ?? count
         let slices = min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard n >= Self.parallelThreshold, slices > 1 else { return try filterSerially(rows, count: count, keep) }
+        guard n >= Self.parallelThreshold, slices > 1 else {
+            guard let out = slice(0..<n, rows, narrow) else { throw Interrupted() }
+            return out
+        }
         let parts = ResultSlots<[Int32]>(count: slices)
-        let shared = UncheckedBox(keep)
-        let input = UncheckedBox(rows ?? [])
-        let indirect = rows != nil
+        let shared = UncheckedBox(narrow)
+        let input = UncheckedBox(rows)
         DispatchQueue.concurrentPerform(iterations: slices) { s in
             let range = (n * s / slices)..<(n * (s + 1) / slices)
-            if let part = slice(range, indirect ? input.value : nil, shared.value) { parts.set(s, part) }
+            if let part = slice(range, input.value, shared.value) { parts.set(s, part) }
         }
         let done = parts.takeAll()
         if done.contains(where: { $0 == nil }) || poll() {
@@ -95,35 +103,28 @@ public struct Cancellation: Sendable {
         return out
     }
 
-    /// One slice of a parallel filter; nil when cancelled.
-    private func slice(_ range: Range<Int>, _ rows: [Int32]?, _ keep: (Int) -> Bool) -> [Int32]? {
+    /// The rows of positions `range` (of `rows`, or the row numbers themselves) that `narrow`
+    /// keeps; nil when cancelled.
+    private func slice(_ range: Range<Int>, _ rows: [Int32]?, _ narrow: VectorFilter.Narrow) -> [Int32]? {
         var out: [Int32] = []
-        var start = range.lowerBound
-        while start < range.upperBound {
-            if poll() { return nil }
-            let end = min(range.upperBound, start + Cancellation.stride * 16)
-            if let rows {
-                for i in start..<end where keep(Int(rows[i])) { out.append(rows[i]) }
-            } else {
-                for r in start..<end where keep(r) { out.append(Int32(r)) }
+        let batch = VectorFilter.batch
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: batch) { buffer -> [Int32]? in
+            let ids = buffer.baseAddress.unsafelyUnwrapped
+            var start = range.lowerBound
+            while start < range.upperBound {
+                if poll() { return nil }
+                let end = min(range.upperBound, start + batch)
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in ids.update(from: rows.baseAddress.unsafelyUnwrapped + start, count: end - start) }
+                } else {
+                    for i in start..<end { ids[i - start] = Int32(truncatingIfNeeded: i) }
+                }
+                let kept = narrow(ids, end - start)
+                out.append(contentsOf: UnsafeBufferPointer(start: ids, count: kept))
+                start = end
             }
-            start = end
+            return out
         }
-        return out
-    }
-
-    func filterSerially(_ rows: [Int32]?, count: Int, _ keep: (Int) -> Bool) throws(Interrupted) -> [Int32] {
-        var out: [Int32] = []
-        if let rows {
-            try chunks(rows.count) { range in
-                for i in range where keep(Int(rows[i])) { out.append(rows[i]) }
-            }
-        } else {
-            try chunks(count) { range in
-                for r in range where keep(r) { out.append(Int32(r)) }
-            }
-        }
-        return out
     }
 }
 

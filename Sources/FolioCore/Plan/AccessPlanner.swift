@@ -362,14 +362,15 @@ struct AccessPlanner {
             }
         }
         if plan.checked.isEmpty, let candidates { return candidates }
-        let checks = plan.checked.map { compiler.predicate($0.expr) }
-        let all: ExprCompiler.Predicate
-        if checks.count == 1 {
-            all = checks[0]
-        } else {
-            all = { r in checks.allSatisfy { $0(r) } }
+        // The checks narrow each batch of rows in turn, cheapest first (vectorised).
+        let vector = VectorFilter(compiler: compiler)
+        let checks = plan.checked.map { vector.narrow($0.expr) }
+        let all: VectorFilter.Narrow = checks.count == 1 ? checks[0] : { rows, n in
+            var kept = n
+            for check in checks where kept > 0 { kept = check(rows, kept) }
+            return kept
         }
-        return try cancellation.filter(candidates, count: t.rowCount, all)
+        return try cancellation.filter(candidates, count: t.rowCount, batches: all)
     }
 
     /// An index term's rows, in row order.
