@@ -72,7 +72,7 @@ public struct Cancellation: Sendable {
     /// The rows (of `rows`, or `0..<count` when nil) for which `keep` holds, polling.
     /// (`keep` only reads the immutable store, so it is safe to call from several threads.)
     func filter(_ rows: [Int32]?, count: Int, _ keep: @escaping (Int) -> Bool) throws(Interrupted) -> [Int32] {
-        try filter(rows, count: count, batches: { batch, n in VectorFilter.keep(batch, n) { keep(Int(batch[$0])) } })
+        try filter(rows, count: count, batches: VectorFilter.rowByRow(keep))
     }
 
     /// The rows (of `rows`, or `0..<count` when nil) that `narrow` keeps, a batch of

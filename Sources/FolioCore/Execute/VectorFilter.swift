@@ -60,69 +60,135 @@ struct VectorFilter {
         case .inList(let x, let items, let negated):
             if let kernel = membership(x, items, negated: negated) { return kernel }
         case .isNull(let x, let negated):
-            if let fill = fill(x) {
+            if let fill = operand(x)?.vector {
                 return { rows, n in
                     withValues(n) { values in
                         fill(rows, n, values)
-                        return Self.keep(rows, n) { (values[$0] == Column.nullInt) != negated }
+                        return Self.keep(rows, n) { bit((values[$0] == Column.nullInt) != negated) }
                     }
                 }
             }
         default:
             break
         }
-        return rowByRow(compiler.predicate(e))
+        return Self.rowByRow(compiler.predicate(e))
     }
 
     /// A row closure applied over the vector: the way for parts without a kernel.
-    func rowByRow(_ p: @escaping ExprCompiler.Predicate) -> Narrow {
-        { rows, n in Self.keep(rows, n) { p(Int(rows[$0])) } }
+    static func rowByRow(_ p: @escaping ExprCompiler.Predicate) -> Narrow {
+        { rows, n in Self.keep(rows, n) { bit(p(Int(rows[$0]))) } }
     }
 
     // MARK: - Kernels
 
-    /// `a OP b` where both sides fill vectors of the same kind (whole numbers, money in
-    /// cents, or days). Null on either side: `=` holds only for two nulls, `!=` otherwise,
-    /// and orderings never (as `ExprCompiler.compare`).
+    /// An operand of a comparison or of arithmetic: a vector of 64-bit values per batch
+    /// (`Column.nullInt` for null), or one value for every row.
+    enum Operand {
+        case vector(Fill)
+        case constant(Int64)
+        /// A stored int or money column, read where it is used (fused into the loop that uses it).
+        case column([Int64])
+
+        /// The operand as a vector (nil for a constant).
+        var vector: Fill? {
+            switch self {
+            case .vector(let f): f
+            case .constant: nil
+            case .column(let values):
+                { rows, n, out in values.withUnsafeBufferPointer { v in for i in 0..<n { out[i] = v[Int(rows[i])] } } }
+            }
+        }
+
+        /// A column as a vector; vectors and constants as they are.
+        var general: Operand { if case .column = self, let f = vector { .vector(f) } else { self } }
+    }
+
+    /// `a OP b` where both sides are whole numbers, money in cents, or days (a whole-number
+    /// constant next to money counts currency units). Null on either side: `=` holds only
+    /// for two nulls, `!=` otherwise, and orderings never (as `ExprCompiler.compare`).
     func comparison(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr) -> Narrow? {
-        guard let f = fill(a), let g = fill(b, as: a.type) ?? fill(b), Self.sameKind(a.type, b.type) || Self.moneyAndCount(a, b) else { return nil }
-        let null = Column.nullInt
-        func kernel(_ holds: @escaping (Int64, Int64) -> Bool, nulls: @escaping (Bool, Bool) -> Bool) -> Narrow {
-            { rows, n in
+        guard [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op),
+              Self.sameKind(a.type, b.type) || Self.moneyAndCount(a, b),
+              let left = operand(a), let right = Self.moneyAndCount(a, b) ? countAsCents(b) : operand(b) else { return nil }
+        switch (left, right) {
+        case (.column(let values), .constant(let k)):
+            return compareColumn(values, op, k)
+        case (.constant(let k), .column(let values)):
+            return compareColumn(values, op.flipped, k)
+        default:
+            break
+        }
+        switch (left.general, right.general) {
+        case (.vector(let f), .vector(let g)):
+            let null = Column.nullInt
+            return { rows, n in
                 withValues(2 * n) { values in
-                    let left = values, right = values + n
-                    f(rows, n, left)
-                    g(rows, n, right)
-                    return Self.keep(rows, n) { i in
-                        let x = left[i], y = right[i]
-                        return x == null || y == null ? nulls(x == null, y == null) : holds(x, y)
+                    let x = values, y = values + n
+                    f(rows, n, x)
+                    g(rows, n, y)
+                    // One loop per operator, each with its comparison inlined.
+                    // Null is one value (Int64.min) on both sides, so `=` and `!=` need no null
+                    // test: two nulls are equal, a null and a number are not.
+                    switch op {
+                    case .equal: return Self.keep(rows, n) { bit(x[$0] == y[$0]) }
+                    case .notEqual: return Self.keep(rows, n) { bit(x[$0] != y[$0]) }
+                    case .less: return Self.keep(rows, n) { bit(x[$0] != null) & bit(y[$0] != null) & bit(x[$0] < y[$0]) }
+                    case .lessEqual: return Self.keep(rows, n) { bit(x[$0] != null) & bit(y[$0] != null) & bit(x[$0] <= y[$0]) }
+                    case .greater: return Self.keep(rows, n) { bit(x[$0] != null) & bit(y[$0] != null) & bit(x[$0] > y[$0]) }
+                    default: return Self.keep(rows, n) { bit(x[$0] != null) & bit(y[$0] != null) & bit(x[$0] >= y[$0]) }
                     }
                 }
             }
-        }
-        switch op {
-        case .equal: return kernel(==) { $0 && $1 }
-        case .notEqual: return kernel(!=) { !($0 && $1) }
-        case .less: return kernel(<) { _, _ in false }
-        case .lessEqual: return kernel(<=) { _, _ in false }
-        case .greater: return kernel(>) { _, _ in false }
-        case .greaterEqual: return kernel(>=) { _, _ in false }
-        default: return nil
+        case (.vector(let f), .constant(let k)):
+            return compareWithConstant(f, op, k)
+        case (.constant(let k), .vector(let g)):
+            return compareWithConstant(g, op.flipped, k)
+        case (.column, _), (_, .column):
+            preconditionFailure("columns are made vectors first")
+        case (.constant(let x), .constant(let y)):
+            let null = Column.nullInt
+            let holds: Bool
+            if x == null || y == null {
+                holds = op == .equal ? x == y : (op == .notEqual ? x != y : false)
+            } else {
+                holds = ExprCompiler.compare(op, .int(x), .int(y))
+            }
+            return { _, n in holds ? n : 0 }
         }
     }
 
-    /// Money compared with a whole-number constant, which counts currency units (filled as cents by ``fill(_:as:)``).
+    /// `vector OP k`, one pass.
+    func compareWithConstant(_ f: @escaping Fill, _ op: BinaryOperator, _ k: Int64) -> Narrow {
+        let null = Column.nullInt
+        // Against a null constant: `=` keeps the nulls, `!=` the rest, orderings nothing.
+        let nullK = k == null
+        return { rows, n in
+            withValues(n) { x in
+                f(rows, n, x)
+                switch op {
+                case .equal: return Self.keep(rows, n) { bit(x[$0] == k) }
+                case .notEqual: return Self.keep(rows, n) { bit(x[$0] != k) }
+                case .less: return nullK ? 0 : Self.keep(rows, n) { bit(x[$0] != null) & bit(x[$0] < k) }
+                case .lessEqual: return nullK ? 0 : Self.keep(rows, n) { bit(x[$0] != null) & bit(x[$0] <= k) }
+                // Null is the least value: it is never greater than a number.
+                case .greater: return nullK ? 0 : Self.keep(rows, n) { bit(x[$0] > k) }
+                default: return nullK ? 0 : Self.keep(rows, n) { bit(x[$0] >= k) }
+                }
+            }
+        }
+    }
+
+    /// Money compared with a whole-number constant, which counts currency units (filled as cents by ``countAsCents(_:)``).
     static func moneyAndCount(_ a: TExpr, _ b: TExpr) -> Bool {
         guard a.type == .money, b.type == .int, case .constant(.int(let k)) = b.kind else { return false }
         return !k.multipliedReportingOverflow(by: 100).overflow && k != Column.nullInt
     }
 
-    /// A whole-number constant filled as cents next to money; nil for anything else.
-    func fill(_ e: TExpr, as other: ValueType) -> Fill? {
-        guard other == .money, e.type == .int, case .constant(.int(let k)) = e.kind, k != Column.nullInt else { return nil }
+    /// A whole-number constant as cents.
+    func countAsCents(_ e: TExpr) -> Operand? {
+        guard case .constant(.int(let k)) = e.kind, k != Column.nullInt else { return nil }
         let (cents, overflow) = k.multipliedReportingOverflow(by: 100)
-        guard !overflow else { return nil }
-        return { _, n, out in out.update(repeating: cents, count: n) }
+        return overflow ? nil : .constant(cents)
     }
 
     static func sameKind(_ a: ValueType, _ b: ValueType) -> Bool {
@@ -136,36 +202,35 @@ struct VectorFilter {
     func membership(_ x: TExpr, _ items: [TExpr], negated: Bool) -> Narrow? {
         guard case .field(let hops, let table, let field) = x.kind, hops.isEmpty, field >= 0,
               case .enumeration(let column) = compiler.store.tables[table].columns[field] else { return nil }
-        var member = [Bool](repeating: negated, count: column.domain.labels.count)
+        // By code + 1: slot 0 is null, which is in no list (and not in a `not in` either).
+        var member = [Int](repeating: negated ? 1 : 0, count: column.domain.labels.count + 1)
+        member[0] = 0
         for item in items {
-            guard case .constant(.enumeration(let code, _)) = item.kind, code >= 0, Int(code) < member.count else { return nil }
-            member[Int(code)] = !negated
+            guard case .constant(.enumeration(let code, _)) = item.kind, code >= 0, Int(code) + 1 < member.count else { return nil }
+            member[Int(code) + 1] = negated ? 0 : 1
         }
         let codes = column.codes
         return { rows, n in
             codes.withUnsafeBufferPointer { codes in
                 member.withUnsafeBufferPointer { member in
-                    Self.keep(rows, n) { i in
-                        let c = codes[Int(rows[i])]
-                        return c >= 0 && member[Int(c)]
-                    }
+                    Self.keep(rows, n) { i in member[Int(codes[Int(rows[i])]) &+ 1] }
                 }
             }
         }
     }
 
-    /// An operand as a vector of 64-bit values: a stored int, money or date field of the row,
-    /// a constant, or `-`, `+`, `-`, `*` of such (overflow gives null, as row by row).
-    func fill(_ e: TExpr) -> Fill? {
+    /// An operand: a stored int, money or date field of the row, a constant, or `-`, `+`,
+    /// `-`, `*` of such (overflow gives null, as row by row); nil for anything else.
+    func operand(_ e: TExpr) -> Operand? {
         let null = Column.nullInt
         switch e.kind {
         case .field(let hops, let table, let field):
             guard hops.isEmpty, field >= 0 else { return nil }
             switch (compiler.store.tables[table].columns[field], e.type) {
             case (.int(let values), .int), (.money(let values), .money):
-                return { rows, n, out in values.withUnsafeBufferPointer { v in for i in 0..<n { out[i] = v[Int(rows[i])] } } }
+                return .column(values)
             case (.date(let days), .date):
-                return { rows, n, out in
+                return .vector { rows, n, out in
                     days.withUnsafeBufferPointer { d in
                         for i in 0..<n {
                             let day = d[Int(rows[i])]
@@ -177,18 +242,21 @@ struct VectorFilter {
                 return nil
             }
         case .constant(let v):
-            let k: Int64
             switch (v, e.type) {
-            case (.int(let x), .int), (.money(let x), .money): k = x
-            case (.date(let d), .date): k = Int64(d)
+            case (.int(let x), .int), (.money(let x), .money): return .constant(x)
+            case (.date(let d), .date): return .constant(Int64(d))
             default: return nil
             }
-            return { _, n, out in out.update(repeating: k, count: n) }
         case .negate(let inner):
-            guard e.type == .int || e.type == .money, let f = fill(inner) else { return nil }
-            return { rows, n, out in
-                f(rows, n, out)
-                for i in 0..<n where out[i] != null { out[i] = -out[i] }
+            guard e.type == .int || e.type == .money, let x = operand(inner)?.general else { return nil }
+            switch x {
+            case .column: preconditionFailure("columns are made vectors first")
+            case .constant(let k): return .constant(k == null ? null : -k)
+            case .vector(let f):
+                return .vector { rows, n, out in
+                    f(rows, n, out)
+                    for i in 0..<n where out[i] != null { out[i] = -out[i] }
+                }
             }
         case .arithmetic(let op, let a, let b):
             return arithmetic(op, a, b, type: e.type)
@@ -197,55 +265,178 @@ struct VectorFilter {
         }
     }
 
-    /// Whole-number and money arithmetic, and the days between two dates, on vectors.
-    func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType) -> Fill? {
-        let null = Column.nullInt
-        guard op == .add || op == .subtract || op == .multiply, let f = fill(a), let g = fill(b) else { return nil }
+    /// Whole-number and money arithmetic, and the days between two dates.
+    func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType) -> Operand? {
+        guard op == .add || op == .subtract || op == .multiply, let x = operand(a), let y = operand(b) else { return nil }
         // How each side is scaled first: money counts cents, a whole number next to money counts currency units.
         let scale: (Int64, Int64)
         switch (type, a.type, b.type) {
-        case (.int, .int, .int), (.int, .date, .date) where op == .subtract || a.type == .int:
-            scale = (1, 1)
+        case (.int, .int, .int): scale = (1, 1)
+        case (.int, .date, .date) where op == .subtract: scale = (1, 1)
         case (.money, .money, .money) where op != .multiply: scale = (1, 1)
         case (.money, .money, .int) where op != .multiply: scale = (1, 100)
         case (.money, .int, .money) where op != .multiply: scale = (100, 1)
         case (.money, .money, .int), (.money, .int, .money): scale = (1, 1)  // cents times a count
         default: return nil
         }
-        return { rows, n, out in
-            withValues(n) { right in
-                f(rows, n, out)
-                g(rows, n, right)
-                for i in 0..<n {
-                    var x = out[i], y = right[i]
-                    if x == null || y == null {
-                        out[i] = null
-                        continue
-                    }
-                    var overflow = false
-                    if scale.0 != 1 { (x, overflow) = x.multipliedReportingOverflow(by: scale.0) }
-                    if scale.1 != 1, !overflow { (y, overflow) = y.multipliedReportingOverflow(by: scale.1) }
-                    let (v, o): (Int64, Bool)
+        let null = Column.nullInt
+        func scaled(_ k: Int64, _ factor: Int64) -> Int64 {
+            let (v, o) = k.multipliedReportingOverflow(by: factor)
+            return k == null || o ? null : v
+        }
+        // A column and a constant: read and combined in one loop.
+        if case .column(let values) = x, case .constant(let q) = y, scale.0 == 1 {
+            let k = scaled(q, scale.1)
+            return .vector { rows, n, out in
+                values.withUnsafeBufferPointer { v in
                     switch op {
-                    case .add: (v, o) = x.addingReportingOverflow(y)
-                    case .subtract: (v, o) = x.subtractingReportingOverflow(y)
-                    default: (v, o) = x.multipliedReportingOverflow(by: y)
+                    case .add: Self.combine(out, v, rows, k, n) { $0.addingReportingOverflow($1) }
+                    case .subtract: Self.combine(out, v, rows, k, n) { $0.subtractingReportingOverflow($1) }
+                    default: Self.combine(out, v, rows, k, n) { $0.multipliedReportingOverflow(by: $1) }
                     }
-                    out[i] = overflow || o ? null : v
+                }
+            }
+        }
+        switch (x.general, y.general) {
+        case (.column, _), (_, .column):
+            preconditionFailure("columns are made vectors first")
+        case (.constant(let p), .constant(let q)):
+            return .constant(Self.apply(op, scaled(p, scale.0), scaled(q, scale.1)))
+        case (.vector(let f), .constant(let q)):
+            let k = scaled(q, scale.1)
+            return .vector { rows, n, out in
+                f(rows, n, out)
+                if scale.0 != 1 { Self.scale(out, n, by: scale.0) }
+                switch op {
+                case .add: Self.combine(out, k, n) { $0.addingReportingOverflow($1) }
+                case .subtract: Self.combine(out, k, n) { $0.subtractingReportingOverflow($1) }
+                default: Self.combine(out, k, n) { $0.multipliedReportingOverflow(by: $1) }
+                }
+            }
+        case (.constant(let p), .vector(let g)):
+            let k = scaled(p, scale.0)
+            return .vector { rows, n, out in
+                g(rows, n, out)
+                if scale.1 != 1 { Self.scale(out, n, by: scale.1) }
+                switch op {
+                case .add: Self.combine(out, k, n) { $1.addingReportingOverflow($0) }
+                case .subtract: Self.combine(out, k, n) { $1.subtractingReportingOverflow($0) }
+                default: Self.combine(out, k, n) { $1.multipliedReportingOverflow(by: $0) }
+                }
+            }
+        case (.vector(let f), .vector(let g)):
+            return .vector { rows, n, out in
+                withValues(n) { right in
+                    f(rows, n, out)
+                    g(rows, n, right)
+                    if scale.0 != 1 { Self.scale(out, n, by: scale.0) }
+                    if scale.1 != 1 { Self.scale(right, n, by: scale.1) }
+                    // One loop per operator, each with its operation inlined.
+                    switch op {
+                    case .add: Self.combine(out, right, n) { $0.addingReportingOverflow($1) }
+                    case .subtract: Self.combine(out, right, n) { $0.subtractingReportingOverflow($1) }
+                    default: Self.combine(out, right, n) { $0.multipliedReportingOverflow(by: $1) }
+                    }
                 }
             }
         }
     }
 
+    /// `x OP y` for one pair, null on null or overflow.
+    static func apply(_ op: BinaryOperator, _ x: Int64, _ y: Int64) -> Int64 {
+        let null = Column.nullInt
+        if x == null || y == null { return null }
+        let (v, o): (Int64, Bool)
+        switch op {
+        case .add: (v, o) = x.addingReportingOverflow(y)
+        case .subtract: (v, o) = x.subtractingReportingOverflow(y)
+        default: (v, o) = x.multipliedReportingOverflow(by: y)
+        }
+        return o ? null : v
+    }
+
+    /// `values[i] * factor`, null on null or overflow.
+    static func scale(_ values: UnsafeMutablePointer<Int64>, _ n: Int, by factor: Int64) {
+        let null = Column.nullInt
+        for i in 0..<n {
+            let (v, o) = values[i].multipliedReportingOverflow(by: factor)
+            values[i] = values[i] == null || o ? null : v
+        }
+    }
+
+    /// `out[i] = op(out[i], right[i])`, null when either is null or the result overflows.
+    @inline(__always)
+    static func combine(_ out: UnsafeMutablePointer<Int64>, _ right: UnsafeMutablePointer<Int64>, _ n: Int,
+                        _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
+        let null = Column.nullInt
+        for i in 0..<n {
+            let x = out[i], y = right[i]
+            let (v, o) = op(x, y)
+            out[i] = x == null || y == null || o ? null : v
+        }
+    }
+
+    /// `out[i] = op(column[rows[i]], k)`, null when either is null or the result overflows.
+    @inline(__always)
+    static func combine(_ out: UnsafeMutablePointer<Int64>, _ column: UnsafeBufferPointer<Int64>, _ rows: UnsafePointer<Int32>, _ k: Int64, _ n: Int,
+                        _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
+        let null = Column.nullInt
+        if k == null {
+            out.update(repeating: null, count: n)
+            return
+        }
+        for i in 0..<n {
+            let x = column[Int(rows[i])]
+            let (v, o) = op(x, k)
+            out[i] = x == null || o ? null : v
+        }
+    }
+
+    /// `out[i] = op(out[i], k)`, null when either is null or the result overflows.
+    @inline(__always)
+    static func combine(_ out: UnsafeMutablePointer<Int64>, _ k: Int64, _ n: Int,
+                        _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
+        let null = Column.nullInt
+        if k == null {
+            out.update(repeating: null, count: n)
+            return
+        }
+        for i in 0..<n {
+            let x = out[i]
+            let (v, o) = op(x, k)
+            out[i] = x == null || o ? null : v
+        }
+    }
+
     // MARK: - Vectors
 
-    /// Keeps the rows `i` of `rows[0..<n]` for which `holds(i)`, in order; returns how many.
+    /// `column OP k`, reading the column in the loop that compares.
+    func compareColumn(_ values: [Int64], _ op: BinaryOperator, _ k: Int64) -> Narrow {
+        let null = Column.nullInt
+        let nullK = k == null
+        return { rows, n in
+            values.withUnsafeBufferPointer { v in
+                switch op {
+                case .equal: return Self.keep(rows, n) { bit(v[Int(rows[$0])] == k) }
+                case .notEqual: return Self.keep(rows, n) { bit(v[Int(rows[$0])] != k) }
+                case .less: return nullK ? 0 : Self.keep(rows, n) { let x = v[Int(rows[$0])]; return bit(x != null) & bit(x < k) }
+                case .lessEqual: return nullK ? 0 : Self.keep(rows, n) { let x = v[Int(rows[$0])]; return bit(x != null) & bit(x <= k) }
+                case .greater: return nullK ? 0 : Self.keep(rows, n) { bit(v[Int(rows[$0])] > k) }
+                default: return nullK ? 0 : Self.keep(rows, n) { bit(v[Int(rows[$0])] >= k) }
+                }
+            }
+        }
+    }
+
+    /// Keeps the rows `i` of `rows[0..<n]` for which `holds(i)` is 1 (not 0), in order;
+    /// returns how many. Without a branch per row: half the rows passing at random would
+    /// mispredict half the time.
     @inline(__always)
-    static func keep(_ rows: UnsafeMutablePointer<Int32>, _ n: Int, _ holds: (Int) -> Bool) -> Int {
+    static func keep(_ rows: UnsafeMutablePointer<Int32>, _ n: Int, _ holds: (Int) -> Int) -> Int {
         var kept = 0
         for i in 0..<n {
             rows[kept] = rows[i]
-            kept &+= holds(i) ? 1 : 0
+            kept &+= holds(i)
         }
         return kept
     }
@@ -302,3 +493,7 @@ private func withScratch<R>(_ n: Int, _ body: (UnsafeMutablePointer<Int32>, Unsa
 private func withValues<R>(_ n: Int, _ body: (UnsafeMutablePointer<Int64>) -> R) -> R {
     withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, n)) { body($0.baseAddress.unsafelyUnwrapped) }
 }
+
+/// 1 for true, 0 for false, without a branch.
+@inline(__always)
+func bit(_ b: Bool) -> Int { Int(unsafeBitCast(b, to: UInt8.self)) }
