@@ -24,11 +24,12 @@ import Testing
             "exists(opportunities[amount > 500k and close_date in next 90 days])", #"not exists(opportunities[stage = "closed_won"])"#,
             "count(contacts) >= 5", "exists(contacts)", "count(opportunities) = 0", #"exists(opportunities[name like "%a%"])"#,
             #"(tier = "strategic" or health < 10)"#, #"(id = "A0000001" or id = "a0000002")"#,
-            #"(exists(opportunities[stage = "negotiation"]) or arr > 1m)"#,
+            #"(exists(opportunities[stage = "negotiation"]) or arr > 1m)"#, #"name = "ORION BANK & CO.""#, #"name = "kraków utilities, inc.""#,
+            #"name in ("orion bank & co.", "Bluepeak Utilities Oy", "nobody")"#, #"(name = "KRAKÓW UTILITIES, INC." or health < 20)"#,
         ],
         "contacts": [
             "is_primary", "not is_primary", "is_primary = false", "is_primary != true", "last_contacted is null",
-            #"role = "champion""#, #"role != "champion""#, "last_contacted < today - 60 days", #"name like "%an%""#,
+            #"role = "champion""#, #"role != "champion""#, #"email = "MINH.PHAM@krakow-utilities.co.kr""#, #"name = "minh phạm""#, "last_contacted < today - 60 days", #"name like "%an%""#,
         ],
     ]
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value in a result row or an expression's result.
 public enum Value: Sendable, Hashable {
     case null
@@ -73,15 +75,19 @@ public enum Value: Sendable, Hashable {
 }
 
 /// Case-insensitive comparison: ASCII folded byte by byte, with full Unicode lowercasing
-/// only when non-ASCII bytes differ.
+/// only when non-ASCII bytes differ. Then both sides are lowered and put in composed form
+/// (NFC), so "É", "é" and "e" + U+0301 are equal, and compared by code point. (Comparing
+/// the lowered Strings with `<` and `>` is not enough: for "e\u{301}" and "ék" both are
+/// false, which made them "equal".)
 func compareFolded(_ a: String, _ b: String) -> Int {
     var a = a, b = b
     let fast: Int? = a.withUTF8 { x in
         b.withUTF8 { y in compareFoldedBytes(x, y) }
     }
     if let fast { return fast }
-    let x = a.lowercased(), y = b.lowercased()
-    return x < y ? -1 : (x > y ? 1 : 0)
+    let x = a.lowercased().precomposedStringWithCanonicalMapping.utf8, y = b.lowercased().precomposedStringWithCanonicalMapping.utf8
+    if x.elementsEqual(y) { return 0 }
+    return x.lexicographicallyPrecedes(y) ? -1 : 1
 }
 
 /// nil when a non-ASCII difference needs Unicode case folding.

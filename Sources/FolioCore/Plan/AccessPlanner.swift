@@ -22,6 +22,8 @@ struct AccessPlanner {
         case check
         /// Rows from the id index.
         case id([Int32])
+        /// Rows of a text field equal to a value, from its case-folded index.
+        case folded(field: Int, rows: [Int32])
         /// The union of postings slots of a picklist or boolean field (slot 0 = null).
         case postings(field: Int, slots: [Int])
         /// Positions `lo..<hi` of a field's sorted index.
@@ -55,6 +57,7 @@ struct AccessPlanner {
             switch path {
             case .check: "check each row"
             case .id: "id index"
+            case .folded: "case-folded index"
             case .postings(_, let slots): slots.count == 1 ? "postings" : "postings (\(slots.count) values)"
             case .range: "sorted index range"
             case .semiJoin(_, _, let plan, _):
@@ -165,7 +168,7 @@ struct AccessPlanner {
     func rows(of path: Path, in t: EntityTable) -> Int {
         switch path {
         case .check: t.rowCount
-        case .id(let rows): rows.count
+        case .id(let rows), .folded(_, let rows): rows.count
         case .postings(let field, let slots):
             t.indexes.postings[field].map { p in slots.reduce(0) { $0 + Int(p.offsets[$1 + 1] - p.offsets[$1]) } } ?? t.rowCount
         case .range(_, let positions): positions.count
@@ -205,8 +208,17 @@ struct AccessPlanner {
             if let (field, constant) = storedField(b, constant: a, table: table) { return comparisonPath(op.flipped, field: field, constant, table: table) }
             return nil
         case .inList(let x, let items, let negated):
-            guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0,
-                  let p = store.tables[table].indexes.postings[field] else { return nil }
+            guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0 else { return nil }
+            if !negated, case .string = store.tables[table].columns[field] {
+                // Text in a list of values: the union of their lookups.
+                var parts: [Path] = []
+                for item in items {
+                    guard let v = constant(item), let part = comparisonPath(.equal, field: field, v, table: table) else { return nil }
+                    parts.append(part)
+                }
+                return parts.count == 1 ? parts[0] : .union(parts)
+            }
+            guard let p = store.tables[table].indexes.postings[field] else { return nil }
             var slots: Set<Int> = []
             for item in items {
                 guard let v = constant(item), let slot = postingsSlot(v) else { return nil }
@@ -266,6 +278,9 @@ struct AccessPlanner {
         if field == 0 {
             guard op == .equal, case .string(var key) = k, key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
             return .id(key.withUTF8 { t.idIndex.lookupFolded($0, in: t.ids) })
+        }
+        if op == .equal, case .string(let text) = k, !text.isEmpty, case .string(let column) = t.columns[field] {
+            return .folded(field: field, rows: Array(t.folded.index(field, of: column).rows(equalTo: text)))
         }
         if let p = t.indexes.postings[field] {
             guard let slot = postingsSlot(k) else { return nil }
@@ -378,6 +393,7 @@ struct AccessPlanner {
         switch term.path {
         case .check: preconditionFailure("a check is not materialised")
         case .id(let rows): return rows.sorted()
+        case .folded(_, let rows): return rows
         case .postings(let field, let slots):
             guard let p = t.indexes.postings[field] else { return [] }
             if slots.count == 1 {
@@ -409,7 +425,7 @@ struct AccessPlanner {
                 try add(part, t, to: &b, cancellation)
             }
         case .check: preconditionFailure("a check has no bitmap")
-        case .id(let rows):
+        case .id(let rows), .folded(_, let rows):
             for r in rows { b.insert(r) }
         case .postings(let field, let slots):
             guard let p = t.indexes.postings[field] else { break }

@@ -10,6 +10,8 @@ public final class EntityTable: Sendable {
     public let collections: [String: CSR]
     /// Postings and sorted indexes by field, with the statistics the planner uses.
     public let indexes: TableIndexes
+    /// Case-folded indexes of text columns, built the first time a query needs one.
+    let folded = FoldedIndexes()
 
     public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: [Int32]], collections: [String: CSR],
                 indexes: TableIndexes) {
