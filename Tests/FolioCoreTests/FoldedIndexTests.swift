@@ -38,4 +38,17 @@ import Testing
         #expect(Fixtures.run(#"accounts | where name = "ORION BANK & CO." | select id"#, in: session, format: .csv) == "id\nA0000002\n")
         #expect(accounts.folded.isBuilt(name))
     }
+
+    /// A large column's first lookup starts the build in the background and scans; later
+    /// lookups use the index, with the same rows.
+    @Test func largeColumnsBuildInTheBackground() {
+        var column = StringColumn()
+        let n = FoldedIndexes.buildAtOnce + 10
+        for i in 0..<n { column.append("Name \(i % 1000)") }
+        let indexes = FoldedIndexes()
+        #expect(indexes.index(3, of: column) == nil)
+        indexes.waitForBuilds()
+        let index = indexes.index(3, of: column)
+        #expect(index.map { Array($0.rows(equalTo: "NAME 7")) } == (0..<n).filter { $0 % 1000 == 7 }.map { Int32($0) })
+    }
 }

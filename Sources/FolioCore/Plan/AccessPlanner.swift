@@ -280,7 +280,9 @@ struct AccessPlanner {
             return .id(key.withUTF8 { t.idIndex.lookupFolded($0, in: t.ids) })
         }
         if op == .equal, case .string(let text) = k, !text.isEmpty, case .string(let column) = t.columns[field] {
-            return .folded(field: field, rows: Array(t.folded.index(field, of: column).rows(equalTo: text)))
+            // Checked on each row while a large column's index is still being built.
+            guard let index = t.folded.index(field, of: column) else { return nil }
+            return .folded(field: field, rows: Array(index.rows(equalTo: text)))
         }
         if let p = t.indexes.postings[field] {
             guard let slot = postingsSlot(k) else { return nil }
