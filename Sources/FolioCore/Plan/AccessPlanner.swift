@@ -7,9 +7,11 @@
 ///
 /// Costs are in "row checks" (one stored-column comparison of one row in a sequential scan
 /// costs 1): reading a posting costs ½ (a sequential copy), a row of a range 2 (it is sorted
-/// back into row order), intersecting with another index term ½ per row of each side (a
-/// bitmap built and probed), and checking a term on a candidate reached by row number twice
-/// its weight (a random read).
+/// back into row order), intersecting with another index term 1 per row of that term (a bit
+/// set at random in a bitmap) and ½ per candidate (probing it), and checking a term on a
+/// candidate reached by row number twice its weight (a random read). A picklist `in (…)` is
+/// one table lookup whatever the length of its list (the vectorised check reads a table by
+/// code), so intersecting with a long union of postings loses to checking the candidates.
 import Foundation
 
 struct AccessPlanner {
@@ -110,7 +112,7 @@ struct AccessPlanner {
                 cost += Self.materialiseCost(term, tableRows: tableRows)
                 candidates = rows
             } else {
-                cost += 0.5 * (rows + candidates)
+                cost += rows + 0.5 * candidates
                 candidates = candidates * rows / tableRows
             }
             var remaining = checks.reduce(0.0) { $0 + $1.weight }
@@ -185,10 +187,14 @@ struct AccessPlanner {
     static func weight(_ e: TExpr) -> Double {
         switch e.kind {
         case .field(let hops, _, _): return 1 + 2 * Double(hops.count)
-        case .column, .constant, .range, .duration: return 0.5
+        case .constant, .range, .duration: return 0  // folded before the rows are read
+        case .column: return 0.5
         case .negate(let x), .not(let x), .toEnum(let x, _): return weight(x) + 0.5
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): return weight(a) + weight(b)
-        case .inList(let x, let items, _): return weight(x) + Double(items.count) * 0.5
+        case .inList(let x, let items, _):
+            // A picklist's list is one lookup by code; other lists compare item by item.
+            if case .enumeration = x.type { return weight(x) + 0.5 }
+            return weight(x) + Double(items.count) * 0.5
         case .inRange(let x, _, _, _), .isNull(let x, _): return weight(x)
         case .like(let x, let p, _): return weight(x) + weight(p) + 4
         case .between(let x, let a, let b, _): return weight(x) + weight(a) + weight(b)
@@ -363,6 +369,23 @@ struct AccessPlanner {
         }
     }
 
+    /// `e` with its row-independent parts (`today - 60 days`, `2 * 50k`) computed once, so
+    /// that checks compare columns with constants instead of computing them per row.
+    func foldConstants(_ e: TExpr) -> TExpr {
+        var folded = e
+        switch e.kind {
+        case .arithmetic, .negate, .call:
+            if Self.readsNoRow(e) { folded.kind = .constant(compiler.value(e)(0)) }
+        case .compare(let op, let a, let b): folded.kind = .compare(op, foldConstants(a), foldConstants(b))
+        case .and(let a, let b): folded.kind = .and(foldConstants(a), foldConstants(b))
+        case .or(let a, let b): folded.kind = .or(foldConstants(a), foldConstants(b))
+        case .not(let x): folded.kind = .not(foldConstants(x))
+        case .between(let x, let lo, let hi, let negated): folded.kind = .between(x, foldConstants(lo), foldConstants(hi), negated: negated)
+        default: break
+        }
+        return folded
+    }
+
     // MARK: - Running a plan
 
     /// The rows that pass, in the order they came (row order for a whole table).
@@ -381,7 +404,7 @@ struct AccessPlanner {
         if plan.checked.isEmpty, let candidates { return candidates }
         // The checks narrow each batch of rows in turn, cheapest first (vectorised).
         let vector = VectorFilter(compiler: compiler)
-        let checks = plan.checked.map { vector.narrow($0.expr) }
+        let checks = plan.checked.map { vector.narrow(foldConstants($0.expr)) }
         let all: VectorFilter.Narrow = checks.count == 1 ? checks[0] : { rows, n in
             var kept = n
             for check in checks where kept > 0 { kept = check(rows, kept) }
