@@ -224,10 +224,20 @@ final class ColumnBuilder {
     }
 
     private var listSpellings: [[UInt8]: Int32] = [:]
+    /// The item last seen per (length, last byte) bucket, with its code: most cells repeat
+    /// a few items, and a dictionary lookup needs an array made per item.
+    private var lastItems = [([UInt8], Int32)?](repeating: nil, count: 256)
 
     private func listCode(_ item: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let guess = Int(item.count &* 31 &+ Int(item[item.count - 1])) & 255
+        if let (bytes, code) = lastItems[guess], bytes.count == item.count, bytes.withUnsafeBufferPointer({ memcmpEqual($0, 0, item) }) {
+            return code
+        }
         let key = Array(item)
-        if let c = listSpellings[key] { return c }
+        if let c = listSpellings[key] {
+            lastItems[guess] = (key, c)
+            return c
+        }
         let c = Int32(list.dictionary.count)
         list.dictionary.append(String(decoding: item, as: UTF8.self))
         listSpellings[key] = c
