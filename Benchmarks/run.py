@@ -1019,7 +1019,8 @@ def bench(args, engines: list[str], folio: str | None, size: int | None, data: s
               f"{targets[0]} of {targets[1]} queries")
 
     print()
-    hdr = ["engine", "load ms", "reopen ms", "load/reopen", "rows", "peak RSS MB",
+    cores = os.cpu_count() or 1
+    hdr = ["engine", "load ms", f"rows/s/core ({cores})", "reopen ms", "load/reopen", "rows", "peak RSS MB",
            "reopen RSS MB", "CSV MB", "RSS/CSV", "notes"]
     erows = []
     for e in engines:
@@ -1053,7 +1054,9 @@ def bench(args, engines: list[str], folio: str | None, size: int | None, data: s
         if r.get("error"):
             notes.append("ERROR")
         rss = r.get("rss_kb")
-        erows.append([LABEL[e], fmt_ms(r.get("load_ms")), fmt_ms(r.get("reopen_ms")),
+        per_core = ("-" if not r.get("rows") or not r.get("load_ms")
+                    else f"{r['rows'] / (r['load_ms'] / 1e3) / cores / 1e6:.2f}M")
+        erows.append([LABEL[e], fmt_ms(r.get("load_ms")), per_core, fmt_ms(r.get("reopen_ms")),
                       fmt_ratio(r.get("load_ms"), r.get("reopen_ms")),
                       "-" if r.get("rows") is None else str(r["rows"]),
                       fmt_mb(rss), fmt_mb(r.get("reopen_rss_kb")),

@@ -13,7 +13,7 @@ import Testing
             "health < 50", "health is null", "health is not null", "arr > 1m", "arr = 0", "seats_used > seats",
             "seats_used * 2 < seats + 10", "seats - seats_used >= 3", "-nps > 10", "arr - 500k < 100k", "arr * 2 > 3m", "5 - seats > -100", "seats * (2 + 3) = 50", "arr = 100k + 1", "2000 > employees",
             "nps * 0 = 0", "today - customer_since > 1000", "renewal_date < today - 30 days", "renewal_date >= today + 2 * 30",
-            "arr > 2 * 50k + 1", "renewal_date between today - 90 days and today + 90 days", "-(-5) < seats",
+            "arr > 2 * 50k + 1", #"name = "ORION BANK & CO.""#, #"name != "kraków utilities, inc.""#, #"country = "de""#, "renewal_date between today - 90 days and today + 90 days", "-(-5) < seats",
             "arr + 1000 >= 250000", "renewal_date - customer_since > 3000", "renewal_date < today + 90 days",
             "customer_since <= 2020-06-30", "renewal_date = customer_since", "nps != health", "nps = null",
             #"region in ("EMEA", "APAC")"#, #"tier not in ("strategic")"#, #"region = "AMER""#, #"name like "%a%""#,

@@ -56,7 +56,7 @@ struct VectorFilter {
                 }
             }
         case .compare(let op, let a, let b):
-            if let kernel = comparison(op, a, b) { return kernel }
+            if let kernel = textEquality(op, a, b) ?? comparison(op, a, b) { return kernel }
         case .inList(let x, let items, let negated):
             if let kernel = membership(x, items, negated: negated) { return kernel }
         case .isNull(let x, let negated):
@@ -195,6 +195,32 @@ struct VectorFilter {
         switch (a, b) {
         case (.int, .int), (.money, .money), (.date, .date): true
         default: false
+        }
+    }
+
+    /// `text = "…"` and `!=` on a stored text field of the row: the bytes compared with
+    /// ASCII case folded in place, and only text whose first difference is not ASCII made
+    /// into Strings (as `compareFolded` does). An empty cell is null: never `=`, always `!=`.
+    func textEquality(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr) -> Narrow? {
+        guard op == .equal || op == .notEqual, case .field(let hops, let table, let field) = a.kind, hops.isEmpty, field >= 0,
+              case .string(let column) = compiler.store.tables[table].columns[field],
+              case .constant(.string(let text)) = b.kind, !text.isEmpty else { return nil }
+        let key = Array(text.utf8)
+        let wanted = op == .equal
+        return { rows, n in
+            column.bytes.withUnsafeBufferPointer { bytes in
+                column.offsets.withUnsafeBufferPointer { offsets in
+                    key.withUnsafeBufferPointer { key in
+                        Self.keep(rows, n) { i in
+                            let r = Int(rows[i])
+                            let cell = UnsafeBufferPointer(rebasing: bytes[Int(offsets[r])..<Int(offsets[r + 1])])
+                            if cell.isEmpty { return bit(!wanted) }
+                            let order = compareFoldedBytes(cell, key) ?? compareFolded(String(decoding: cell, as: UTF8.self), text)
+                            return bit((order == 0) == wanted)
+                        }
+                    }
+                }
+            }
         }
     }
 
