@@ -329,27 +329,9 @@ struct VectorFilter {
         case (.constant(let p), .constant(let q)):
             return .constant(Self.apply(op, scaled(p, scale.0), scaled(q, scale.1)))
         case (.vector(let f), .constant(let q)):
-            let k = scaled(q, scale.1)
-            return .vector { rows, n, out in
-                f(rows, n, out)
-                if scale.0 != 1 { Self.scale(out, n, by: scale.0) }
-                switch op {
-                case .add: Self.combine(out, k, n) { $0.addingReportingOverflow($1) }
-                case .subtract: Self.combine(out, k, n) { $0.subtractingReportingOverflow($1) }
-                default: Self.combine(out, k, n) { $0.multipliedReportingOverflow(by: $1) }
-                }
-            }
+            return .vector(Self.withConstant(f, scale: scale.0, op, scaled(q, scale.1), constantFirst: false))
         case (.constant(let p), .vector(let g)):
-            let k = scaled(p, scale.0)
-            return .vector { rows, n, out in
-                g(rows, n, out)
-                if scale.1 != 1 { Self.scale(out, n, by: scale.1) }
-                switch op {
-                case .add: Self.combine(out, k, n) { $1.addingReportingOverflow($0) }
-                case .subtract: Self.combine(out, k, n) { $1.subtractingReportingOverflow($0) }
-                default: Self.combine(out, k, n) { $1.multipliedReportingOverflow(by: $0) }
-                }
-            }
+            return .vector(Self.withConstant(g, scale: scale.1, op, scaled(p, scale.0), constantFirst: true))
         case (.vector(let f), .vector(let g)):
             return .vector { rows, n, out in
                 withValues(n) { right in
@@ -364,6 +346,20 @@ struct VectorFilter {
                     default: Self.combine(out, right, n) { $0.multipliedReportingOverflow(by: $1) }
                     }
                 }
+            }
+        }
+    }
+
+    /// `vector OP k` (or `k OP vector`), the vector scaled first.
+    static func withConstant(_ f: @escaping Fill, scale factor: Int64, _ op: BinaryOperator, _ k: Int64, constantFirst: Bool) -> Fill {
+        { rows, n, out in
+            f(rows, n, out)
+            if factor != 1 { Self.scale(out, n, by: factor) }
+            switch (op, constantFirst) {
+            case (.add, _): Self.combine(out, k, n) { $0.addingReportingOverflow($1) }
+            case (.subtract, false): Self.combine(out, k, n) { $0.subtractingReportingOverflow($1) }
+            case (.subtract, true): Self.combine(out, k, n) { $1.subtractingReportingOverflow($0) }
+            default: Self.combine(out, k, n) { $0.multipliedReportingOverflow(by: $1) }
             }
         }
     }

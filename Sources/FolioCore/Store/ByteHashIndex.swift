@@ -227,17 +227,24 @@ public struct ByteHashIndex: Sendable {
 
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
-        let old = slots
-        slots = Self.emptySlots(capacity)
+        slots = Self.rehashed(slots, capacity: capacity, keys: column)
         mask = capacity - 1
-        for s in old where s != 0 {
-            // The slot keeps only the high hash bits; the low ones that pick the slot come from the key.
-            let row = Int(s & 0xFFFF_FFFF) - 1
-            let h: UInt64 = column.bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[column.range(row)])) }
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = s
+    }
+
+    /// `old`'s slots (`tag | (n + 1)`, string `n` of `keys` the key) in a table of `capacity`.
+    static func rehashed(_ old: [UInt64], capacity: Int, keys: StringColumn) -> [UInt64] {
+        var slots = emptySlots(capacity)
+        let mask = capacity - 1
+        keys.bytes.withUnsafeBufferPointer { bytes in
+            for s in old where s != 0 {
+                // The slot keeps only the high hash bits; the low ones that pick the slot come from the key.
+                let n = Int(s & 0xFFFF_FFFF) - 1
+                var slot = Int(truncatingIfNeeded: hash(UnsafeBufferPointer(rebasing: bytes[keys.range(n)]))) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = s
+            }
         }
+        return slots
     }
 
     /// A multiply-xor hash over ASCII-folded bytes, eight at a time, then a finaliser so

@@ -91,16 +91,8 @@ struct FoldedIndex: Sendable {
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = ByteHashIndex.emptySlots(old.count * 2)
+        slots = ByteHashIndex.rehashed(slots, capacity: slots.count * 2, keys: keys)
         mask = slots.count - 1
-        for s in old where s != 0 {
-            let v = Int(s & 0xFFFF_FFFF) - 1
-            let h: UInt64 = keys.bytes.withUnsafeBufferPointer { ByteHashIndex.hash(UnsafeBufferPointer(rebasing: $0[keys.range(v)])) }
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = s
-        }
     }
 
     /// The key under which `text` is indexed: its bytes with ASCII letters lowered when all
