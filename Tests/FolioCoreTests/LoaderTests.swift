@@ -358,6 +358,22 @@ import Testing
         }
     }
 
+    /// Keys start their probes all over a table of any size (not a power of two), so probes stay short.
+    @Test func hashHomesSpreadOverTheTable() {
+        for count in [16, 1000, 13_337, 1 << 20] {
+            var homes = Set<Int>()
+            for i in 0..<20_000 {
+                var key = "A\(i)"
+                let home = key.withUTF8 { ByteHashIndex.home(ByteHashIndex.hash($0), count) }
+                #expect(home >= 0 && home < count)
+                homes.insert(home)
+            }
+            // 20,000 keys over `count` slots at random fill about count × (1 − e^(−20000/count)).
+            let expected = Double(count) * (1 - exp(-20_000 / Double(count)))
+            #expect(Double(homes.count) > expected * 0.9, "\(count) slots: \(homes.count) homes")
+        }
+    }
+
     /// The UTF-8 check finds the first bad byte wherever it falls among the 32- and 8-byte steps.
     @Test func utf8CheckAtEveryOffset() {
         for length in [0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 65, 100] {

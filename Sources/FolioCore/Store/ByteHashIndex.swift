@@ -10,26 +10,34 @@ import CPrefetch
 public struct ByteHashIndex: Sendable {
     /// 0 for an empty slot, else `hash << 32 | (row + 1)`.
     private var slots: [UInt64]
-    private var mask: Int
     private var used = 0
 
     public init(capacity: Int = 16) {
-        var c = 16
-        // At most three quarters full: the tags in the slots keep probes cheap, and a table
-        // for millions of ids is a large part of a store.
-        while c * 3 < capacity * 4 { c <<= 1 }
-        slots = Self.emptySlots(c)
-        mask = c - 1
+        // Three quarters full at most, and no more: the tags in the slots keep probes cheap,
+        // and a table for millions of ids is a large part of a store (a power of two would
+        // leave 8.2M activity ids in 16.8M slots, 134 MB, instead of 10.9M).
+        slots = Self.emptySlots(Self.slotCount(for: capacity))
     }
+
+    /// Slots for `n` keys: at least 16, at most three quarters full.
+    static func slotCount(for n: Int) -> Int { max(16, (n * 4 + 2) / 3) }
+
+    /// The first slot of hash `h` among `count`: its low 32 bits scaled to the table (the
+    /// high 32 are the tag, so the two stay independent).
+    @inline(__always)
+    static func home(_ h: UInt64, _ count: Int) -> Int { Int(((h & 0xFFFF_FFFF) &* UInt64(count)) >> 32) }
+
+    /// The slot after `slot`, wrapping.
+    @inline(__always)
+    static func next(_ slot: Int, _ count: Int) -> Int { slot + 1 == count ? 0 : slot + 1 }
 
     /// The table as stored in a snapshot, and back: the slots (a power of two, at least 16)
     /// and how many are used.
     var raw: (slots: [UInt64], used: Int) { (slots, used) }
 
     init?(rawSlots: [UInt64], used: Int) {
-        guard rawSlots.count >= 16, rawSlots.count & (rawSlots.count - 1) == 0, used >= 0, used < rawSlots.count else { return nil }
+        guard rawSlots.count >= 16, rawSlots.count < 1 << 32, used >= 0, used < rawSlots.count else { return nil }
         slots = rawSlots
-        mask = rawSlots.count - 1
         self.used = used
     }
 
@@ -43,7 +51,7 @@ public struct ByteHashIndex: Sendable {
         return column.bytes.withUnsafeBufferPointer { bytes in
             column.offsets.withUnsafeBufferPointer { offsets in
                 slots.withUnsafeBufferPointer { slots in
-                    let (_, row) = Self.probe(key, h, bytes, offsets, slots, mask)
+                    let (_, row) = Self.probe(key, h, bytes, offsets, slots)
                     return row < 0 ? nil : Int32(row)
                 }
             }
@@ -57,7 +65,7 @@ public struct ByteHashIndex: Sendable {
         let tag = Self.tag(h)
         var found: [Int32] = []
         column.bytes.withUnsafeBufferPointer { bytes in
-            var slot = Int(truncatingIfNeeded: h) & mask
+            var slot = Self.home(h, slots.count)
             while true {
                 let s = slots[slot]
                 if s == 0 { break }
@@ -73,7 +81,7 @@ public struct ByteHashIndex: Sendable {
                         if same { found.append(Int32(row)) }
                     }
                 }
-                slot = (slot + 1) & mask
+                slot = Self.next(slot, slots.count)
             }
         }
         return found.sorted()
@@ -91,7 +99,6 @@ public struct ByteHashIndex: Sendable {
         let n = column.count
         while n * 4 > slots.count * 3 { rehash(column, capacity: slots.count * 2) }
         var duplicates: [(Int, Int)] = []
-        let mask = mask
         var inserted = 0
         column.bytes.withUnsafeBufferPointer { bytes in
             column.offsets.withUnsafeBufferPointer { offsets in
@@ -100,13 +107,13 @@ public struct ByteHashIndex: Sendable {
                     var start = 0
                     while start < n {
                         let end = min(n, start + Self.batch)
-                        Self.hashBatch(start..<end, bytes, offsets, UnsafeBufferPointer(slots), mask, into: &hashes)
+                        Self.hashBatch(start..<end, bytes, offsets, UnsafeBufferPointer(slots), into: &hashes)
                         for row in start..<end {
                             let lo = Int(offsets[row]), hi = Int(offsets[row + 1])
                             if lo == hi { continue }
                             let h = hashes[row - start]
                             let key = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
-                            let (slot, existing) = Self.probe(key, h, bytes, offsets, UnsafeBufferPointer(slots), mask)
+                            let (slot, existing) = Self.probe(key, h, bytes, offsets, UnsafeBufferPointer(slots))
                             if existing >= 0 {
                                 duplicates.append((row, existing))
                             } else {
@@ -136,7 +143,6 @@ public struct ByteHashIndex: Sendable {
     /// for files exported in parent order: a key equal to the one before it reuses its
     /// answer, and a key equal to the id of the row after the previous answer is that row.
     public func lookupAll(_ keys: StringColumn, rows: Range<Int>, in column: StringColumn, into result: UnsafeMutableBufferPointer<Int32>) {
-        let mask = mask
         keys.bytes.withUnsafeBufferPointer { keyBytes in
             keys.offsets.withUnsafeBufferPointer { keyOffsets in
                 column.bytes.withUnsafeBufferPointer { bytes in
@@ -148,7 +154,7 @@ public struct ByteHashIndex: Sendable {
                             var start = rows.lowerBound
                             while start < rows.upperBound {
                                 let end = min(rows.upperBound, start + Self.batch)
-                                Self.hashBatch(start..<end, keyBytes, keyOffsets, slots, mask, into: &hashes)
+                                Self.hashBatch(start..<end, keyBytes, keyOffsets, slots, into: &hashes)
                                 for row in start..<end {
                                     let klo = Int(keyOffsets[row]), khi = Int(keyOffsets[row + 1])
                                     if klo == khi {
@@ -166,7 +172,7 @@ public struct ByteHashIndex: Sendable {
                                        memcmpEqual(bytes, Int(offsets[next]), key) {
                                         previousRow = Int32(next)
                                     } else {
-                                        let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots, mask)
+                                        let (_, found) = Self.probe(key, hashes[row - start], bytes, offsets, slots)
                                         previousRow = found < 0 ? -2 : Int32(found)
                                     }
                                     result[row] = previousRow
@@ -186,9 +192,9 @@ public struct ByteHashIndex: Sendable {
     /// with the empty slot where it would go.
     @inline(__always)
     static func probe(_ key: UnsafeBufferPointer<UInt8>, _ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt32>,
-                      _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int) -> (slot: Int, row: Int) {
+                      _ slots: UnsafeBufferPointer<UInt64>) -> (slot: Int, row: Int) {
         let tag = Self.tag(h)
-        var slot = Int(truncatingIfNeeded: h) & mask
+        var slot = home(h, slots.count)
         while true {
             let s = slots[slot]
             if s == 0 { return (slot, -1) }
@@ -197,7 +203,7 @@ public struct ByteHashIndex: Sendable {
                 let lo = Int(offsets[row]), hi = Int(offsets[row + 1])
                 if hi - lo == key.count && memcmpEqual(bytes, lo, key) { return (slot, row) }
             }
-            slot = (slot + 1) & mask
+            slot = next(slot, slots.count)
         }
     }
 
@@ -205,12 +211,12 @@ public struct ByteHashIndex: Sendable {
     /// that the cache misses of a batch overlap before the probes that need them.
     @inline(__always)
     static func hashBatch(_ rows: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ offsets: UnsafeBufferPointer<UInt32>,
-                          _ slots: UnsafeBufferPointer<UInt64>, _ mask: Int, into hashes: inout [UInt64]) {
+                          _ slots: UnsafeBufferPointer<UInt64>, into hashes: inout [UInt64]) {
         guard let base = slots.baseAddress else { return }
         for row in rows {
             let h = hash(UnsafeBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])]))
             hashes[row - rows.lowerBound] = h
-            folio_prefetch(base + (Int(truncatingIfNeeded: h) & mask))
+            folio_prefetch(base + home(h, slots.count))
         }
     }
 
@@ -228,19 +234,17 @@ public struct ByteHashIndex: Sendable {
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
         slots = Self.rehashed(slots, capacity: capacity, keys: column)
-        mask = capacity - 1
     }
 
     /// `old`'s slots (`tag | (n + 1)`, string `n` of `keys` the key) in a table of `capacity`.
     static func rehashed(_ old: [UInt64], capacity: Int, keys: StringColumn) -> [UInt64] {
         var slots = emptySlots(capacity)
-        let mask = capacity - 1
         keys.bytes.withUnsafeBufferPointer { bytes in
             for s in old where s != 0 {
                 // The slot keeps only the high hash bits; the low ones that pick the slot come from the key.
                 let n = Int(s & 0xFFFF_FFFF) - 1
-                var slot = Int(truncatingIfNeeded: hash(UnsafeBufferPointer(rebasing: bytes[keys.range(n)]))) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                var slot = home(hash(UnsafeBufferPointer(rebasing: bytes[keys.range(n)])), capacity)
+                while slots[slot] != 0 { slot = next(slot, capacity) }
                 slots[slot] = s
             }
         }

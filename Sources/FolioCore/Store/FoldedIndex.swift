@@ -14,7 +14,6 @@ import Foundation
 struct FoldedIndex: Sendable {
     /// 0 for an empty slot, else `tag(hash) | (value + 1)`.
     private var slots: [UInt64]
-    private var mask: Int
     /// The canonical key of each value.
     private var keys = StringColumn()
     /// Rows of value `v`: `rows[offsets[v] ..< offsets[v + 1]]`, ascending.
@@ -24,10 +23,7 @@ struct FoldedIndex: Sendable {
     var valueCount: Int { keys.count }
 
     init(_ column: StringColumn) {
-        var c = 16
-        while c * 3 < column.count * 4 { c <<= 1 }
-        slots = ByteHashIndex.emptySlots(c)
-        mask = c - 1
+        slots = ByteHashIndex.emptySlots(ByteHashIndex.slotCount(for: column.count))
         var valueOf = [Int32](repeating: -1, count: column.count)
         var scratch: [UInt8] = []
         column.bytes.withUnsafeBufferPointer { bytes in
@@ -75,7 +71,7 @@ struct FoldedIndex: Sendable {
     private func find(_ key: UnsafeBufferPointer<UInt8>) -> (slot: Int, value: Int?) {
         let h = ByteHashIndex.hash(key)
         let tag = ByteHashIndex.tag(h)
-        var slot = Int(truncatingIfNeeded: h) & mask
+        var slot = ByteHashIndex.home(h, slots.count)
         return keys.bytes.withUnsafeBufferPointer { bytes in
             while true {
                 let s = slots[slot]
@@ -85,14 +81,13 @@ struct FoldedIndex: Sendable {
                     let r = keys.range(v)
                     if r.count == key.count, memcmpEqual(bytes, r.lowerBound, key) { return (slot, v) }
                 }
-                slot = (slot + 1) & mask
+                slot = ByteHashIndex.next(slot, slots.count)
             }
         }
     }
 
     private mutating func grow() {
         slots = ByteHashIndex.rehashed(slots, capacity: slots.count * 2, keys: keys)
-        mask = slots.count - 1
     }
 
     /// The key under which `text` is indexed: its bytes with ASCII letters lowered when all
