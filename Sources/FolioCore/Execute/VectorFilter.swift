@@ -402,21 +402,19 @@ struct VectorFilter {
     @inline(__always)
     static func combine(_ out: UnsafeMutablePointer<Int64>, _ column: UnsafeBufferPointer<Int64>, _ rows: UnsafePointer<Int32>, _ k: Int64, _ n: Int,
                         _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
-        let null = Column.nullInt
-        if k == null {
-            out.update(repeating: null, count: n)
-            return
-        }
-        for i in 0..<n {
-            let x = column[Int(rows[i])]
-            let (v, o) = op(x, k)
-            out[i] = x == null || o ? null : v
-        }
+        combine(out, k, n, reading: { column[Int(rows[$0])] }, op)
     }
 
     /// `out[i] = op(out[i], k)`, null when either is null or the result overflows.
     @inline(__always)
     static func combine(_ out: UnsafeMutablePointer<Int64>, _ k: Int64, _ n: Int,
+                        _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
+        combine(out, k, n, reading: { out[$0] }, op)
+    }
+
+    /// `out[i] = op(value(i), k)`, null when either is null or the result overflows.
+    @inline(__always)
+    static func combine(_ out: UnsafeMutablePointer<Int64>, _ k: Int64, _ n: Int, reading value: (Int) -> Int64,
                         _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
         let null = Column.nullInt
         if k == null {
@@ -424,7 +422,7 @@ struct VectorFilter {
             return
         }
         for i in 0..<n {
-            let x = out[i]
+            let x = value(i)
             let (v, o) = op(x, k)
             out[i] = x == null || o ? null : v
         }

@@ -13,7 +13,7 @@ import Foundation
 /// table it belongs to) makes the snapshot unusable; the caller then parses the files.
 public enum Snapshot {
     static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
-    static let version: UInt64 = 3
+    static let version: UInt64 = 4
 
     /// Why a snapshot could not be used.
     public struct Unusable: Error, CustomStringConvertible {
