@@ -44,7 +44,7 @@ import Testing
         let values: [Int64] = (0..<n).map { _ in rng.next() % 10 == 0 ? Column.nullInt : Int64(rng.next() % 1000) - 500 }
         let slots: [Int32] = (0..<n).map { _ in Int32(rng.next() % 6) }
         let rows = Array(0..<Int32(n))
-        let argument = Grouper.TypedArgument.integers(values, null: Column.nullInt, reader: { .int(Int64($0)) })
+        let argument = Grouper.TypedArgument.integers(StoreArray(values), null: Column.nullInt, reader: { .int(Int64($0)) })
         for function in [Aggregate.count, .sum, .min, .max] {
             let got = Grouper.typedLoop(rows, slots, slotCount: 6, argument, function)
             for s in 0..<6 {

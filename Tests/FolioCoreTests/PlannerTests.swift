@@ -117,23 +117,23 @@ import Testing
 
     @Test func sortedIndexOrdersValuesAndKeepsTiesInRowOrder() {
         let values: [Int64] = [5, Column.nullInt, -3, 5, 1 << 40, 0, -3, Column.nullInt, 5]
-        let index = SortedIndex.build(values, null: Column.nullInt)
+        let index = SortedIndex.build(StoreArray(values), null: Column.nullInt)
         #expect(index.order == [2, 6, 5, 0, 3, 8, 4])
         #expect(index.distinct == 4)
         let dates: [Int32] = [20, 10, Day.null, 10, 30]
-        let d = SortedIndex.build(dates, null: Day.null)
+        let d = SortedIndex.build(StoreArray(dates), null: Day.null)
         #expect(d.order == [1, 3, 0, 4])
         #expect(d.positions(lo: 10, hi: 20) { Int64(dates[$0]) } == 0..<3)
         #expect(d.positions(lo: 21, hi: nil) { Int64(dates[$0]) } == 3..<4)
         #expect(d.positions(lo: 31, hi: nil) { Int64(dates[$0]) }.isEmpty)
         // Spans from 2^20 to 2^32 take the radix sort (a byte per pass), stable too.
         let cents: [Int64] = [3_000_000, 5, 3_000_000, 1_000_000, Column.nullInt, 5, 70_000_000]
-        let r = SortedIndex.build(cents, null: Column.nullInt)
+        let r = SortedIndex.build(StoreArray(cents), null: Column.nullInt)
         #expect(r.order == [1, 5, 3, 0, 2, 6])
         #expect(r.distinct == 4)
         // A span too wide for the radix sort goes through the comparison sort.
         let wide: [Int64] = [Int64.max, 0, Int64.min + 1, 0]
-        #expect(SortedIndex.build(wide, null: Column.nullInt).order == [2, 1, 3, 0])
+        #expect(SortedIndex.build(StoreArray(wide), null: Column.nullInt).order == [2, 1, 3, 0])
     }
 
     @Test func postingsHoldNullsInSlotZero() throws {

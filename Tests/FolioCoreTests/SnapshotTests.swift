@@ -52,11 +52,36 @@ import Testing
         #expect(answers(reopened) == answers(parsed))
         #expect(reopened.schema == parsed.schema)
         for (a, b) in zip(reopened.tables, parsed.tables) {
+            // Reopened, the arrays are the mapped snapshot's pages, not copies.
+            #expect(a.ids.bytes.isBorrowed && a.ids.offsets.isBorrowed && a.idIndex.raw.slots.isBorrowed)
+            #expect(a.indexes.sorted.values.allSatisfy { $0.order.isBorrowed })
+            #expect(a.links.values.allSatisfy { $0.isBorrowed })
+            #expect(!b.ids.bytes.isBorrowed)
             #expect(a.indexes.sorted.mapValues(\.order) == b.indexes.sorted.mapValues(\.order))
             #expect(a.indexes.postings.mapValues(\.rows) == b.indexes.postings.mapValues(\.rows))
             #expect(a.links == b.links)
             #expect(a.collections.mapValues(\.offsets) == b.collections.mapValues(\.offsets))
         }
+    }
+
+    /// The mapping of a reopened snapshot goes when the last array of its store goes.
+    @Test func theMappingGoesWithItsStore() throws {
+        let s = try Scratch()
+        defer { s.cleanUp() }
+        _ = try s.load()
+        weak var mapping: AnyObject?
+        var column: StoreArray<UInt8>?
+        do {
+            let (reopened, report) = try s.load()
+            #expect(report.snapshot?.hasPrefix("reopened") == true)
+            mapping = reopened.tables[0].ids.bytes.keeper
+            column = reopened.tables[0].ids.bytes
+        }
+        #expect(mapping != nil, "an array of the store keeps it")
+        let expected = Array(try #require(column))
+        column = nil
+        #expect(mapping == nil)
+        #expect(!expected.isEmpty)
     }
 
     @Test func aChangedFileInvalidatesIt() throws {

@@ -235,7 +235,7 @@ public struct Executor {
 
     /// The loop of ``bestPerCode(_:count:key:per:compiler:ordered:)`` over every row of the
     /// table, for a code array and an int or money column, with nothing called per row.
-    static func bestPerCode(_ codes: [Int32], _ values: [Int64], _ bestRow: inout [Int32], _ bestValue: inout [Int64], _ seen: inout [Int32],
+    static func bestPerCode(_ codes: StoreArray<Int32>, _ values: StoreArray<Int64>, _ bestRow: inout [Int32], _ bestValue: inout [Int64], _ seen: inout [Int32],
                             descending: Bool, nullsFirst: Bool, _ cancellation: Cancellation) throws(Interrupted) {
         let null = Column.nullInt
         var start = 0

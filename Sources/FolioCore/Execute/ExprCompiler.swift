@@ -75,7 +75,7 @@ struct ExprCompiler {
     /// Follows `hops` from a row; -1 when a key on the way is null.
     func rowMap(_ hops: [Hop]) -> ((Int) -> Int)? {
         if hops.isEmpty { return nil }
-        let links = hops.map { h -> [Int32] in
+        let links = hops.map { h -> StoreArray<Int32> in
             guard let l = store.tables[h.table].links[h.field] else { preconditionFailure("no links for a relationship") }
             return l
         }
@@ -308,7 +308,7 @@ struct ExprCompiler {
         let slot: (Int) -> Int
         /// For a picklist or foreign key of the row itself: the codes or target rows, so that
         /// `slot(r) == direct[r] + 1` can be read without a call.
-        var direct: [Int32]? = nil
+        var direct: StoreArray<Int32>? = nil
     }
 
     func denseKey(_ e: TExpr) -> DenseKey? {
@@ -353,7 +353,7 @@ struct ExprCompiler {
         }
         guard case .field(let hops, let table, let field) = a.kind, field >= 0, case .constant(let c) = b.kind else { return nil }
         let column = store.tables[table].columns[field]
-        func integers(_ values: [Int64], _ k: Int64) -> Predicate {
+        func integers(_ values: StoreArray<Int64>, _ k: Int64) -> Predicate {
             let n = Column.nullInt
             switch op {
             case .equal: return { values[$0] == k }
@@ -365,7 +365,7 @@ struct ExprCompiler {
             default: preconditionFailure("not a comparison")
             }
         }
-        func small(_ values: [Int32], _ k: Int32, null: Int32) -> Predicate {
+        func small(_ values: StoreArray<Int32>, _ k: Int32, null: Int32) -> Predicate {
             switch op {
             case .equal: return { values[$0] == k }
             case .notEqual: return { values[$0] != k }

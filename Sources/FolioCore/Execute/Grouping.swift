@@ -121,7 +121,7 @@ struct Grouper {
     /// the row itself (int and money as stored, dates as days) with its null.
     enum TypedArgument {
         case none
-        case integers([Int64], null: Int64, reader: (Int) -> Value)
+        case integers(StoreArray<Int64>, null: Int64, reader: (Int) -> Value)
     }
 
     /// Accumulators per group (groups in order of first appearance) and each group's first
@@ -174,7 +174,7 @@ struct Grouper {
         switch column {
         case .int(let values), .money(let values): return .integers(values, null: Column.nullInt, reader: reader)
         case .date(let days) where aggregate.function != .sum && aggregate.function != .avg:
-            return .integers(days.map { Int64($0) }, null: Int64(Day.null), reader: reader)
+            return .integers(StoreArray(days.map { Int64($0) }), null: Int64(Day.null), reader: reader)
         default: return nil
         }
     }

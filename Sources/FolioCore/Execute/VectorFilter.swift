@@ -87,7 +87,7 @@ struct VectorFilter {
         case vector(Fill)
         case constant(Int64)
         /// A stored int or money column, read where it is used (fused into the loop that uses it).
-        case column([Int64])
+        case column(StoreArray<Int64>)
 
         /// The operand as a vector (nil for a constant).
         var vector: Fill? {
@@ -431,7 +431,7 @@ struct VectorFilter {
     // MARK: - Vectors
 
     /// `column OP k`, reading the column in the loop that compares.
-    func compareColumn(_ values: [Int64], _ op: BinaryOperator, _ k: Int64) -> Narrow {
+    func compareColumn(_ values: StoreArray<Int64>, _ op: BinaryOperator, _ k: Int64) -> Narrow {
         let null = Column.nullInt
         let nullK = k == null
         return { rows, n in

@@ -62,8 +62,8 @@ final class ColumnBuilder {
         days = fillDays.take()
         bools = fillBools.take()
         codes = fillCodes.take()
-        sealedStrings.bytes = fillBytes.take()
-        sealedStrings.offsets = fillOffsets.take()
+        sealedStrings.bytes = StoreArray(fillBytes.take())
+        sealedStrings.offsets = StoreArray(fillOffsets.take())
     }
 
     /// Bytes held by a string column (to reserve space when chunks are merged).
@@ -74,8 +74,10 @@ final class ColumnBuilder {
         reserve(n)
         guard field.type == .string else { return }
         if sealed {
-            sealedStrings.bytes.reserveCapacity(bytes)
-            adviseHugePages(&sealedStrings.bytes)
+            sealedStrings.bytes.modify {
+                $0.reserveCapacity(bytes)
+                adviseHugePages(&$0)
+            }
         } else {
             fillBytes.reserve(bytes)
         }
@@ -90,7 +92,7 @@ final class ColumnBuilder {
             case .bool: fillBools.reserve(n)
             case .enumeration: fillCodes.reserve(n)
             case .string: fillOffsets.reserve(n + 1)
-            case .stringList: list.offsets.reserveCapacity(n + 1)
+            case .stringList: list.offsets.modify { $0.reserveCapacity(n + 1) }
             }
             return
         }
@@ -100,8 +102,8 @@ final class ColumnBuilder {
         case .date: days.reserveCapacity(n); adviseHugePages(&days)
         case .bool: bools.reserveCapacity(n); adviseHugePages(&bools)
         case .enumeration: codes.reserveCapacity(n); adviseHugePages(&codes)
-        case .string: sealedStrings.offsets.reserveCapacity(n + 1); adviseHugePages(&sealedStrings.offsets)
-        case .stringList: list.offsets.reserveCapacity(n + 1); adviseHugePages(&list.offsets)
+        case .string: sealedStrings.offsets.modify { $0.reserveCapacity(n + 1); adviseHugePages(&$0) }
+        case .stringList: list.offsets.modify { $0.reserveCapacity(n + 1); adviseHugePages(&$0) }
         }
     }
 
@@ -189,8 +191,9 @@ final class ColumnBuilder {
                 newLabelRow = -1
             }
         case .stringList:
-            list.offsets.removeLast(list.offsets.count - 1 - n)
-            list.items.removeLast(list.items.count - Int(list.offsets[n]))
+            list.offsets.modify { $0.removeLast($0.count - 1 - n) }
+            let items = Int(list.offsets[n])
+            list.items.modify { $0.removeLast($0.count - items) }
         }
     }
 
@@ -269,8 +272,8 @@ final class ColumnBuilder {
 
     func finish() -> Column {
         seal()
-        releaseUnusedCapacity(&sealedStrings.bytes)
-        releaseUnusedCapacity(&sealedStrings.offsets)
+        sealedStrings.bytes.modify { releaseUnusedCapacity(&$0) }
+        sealedStrings.offsets.modify { releaseUnusedCapacity(&$0) }
         releaseUnusedCapacity(&ints)
         releaseUnusedCapacity(&doubles)
         releaseUnusedCapacity(&days)
@@ -282,15 +285,15 @@ final class ColumnBuilder {
     private var column: Column {
         switch type {
         case .string: .string(sealedStrings)
-        case .int: .int(ints)
-        case .money: .money(ints)
-        case .decimal: .decimal(doubles)
-        case .date: .date(days)
-        case .bool: .bool(bools)
+        case .int: .int(StoreArray(ints))
+        case .money: .money(StoreArray(ints))
+        case .decimal: .decimal(StoreArray(doubles))
+        case .date: .date(StoreArray(days))
+        case .bool: .bool(StoreArray(bools))
         case .enumeration:
             {
                 var e = EnumColumn(domain: domain)
-                e.codes = codes
+                e.codes = StoreArray(codes)
                 return .enumeration(e)
             }()
         case .stringList: .list(list)

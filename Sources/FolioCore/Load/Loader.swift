@@ -182,7 +182,7 @@ public enum Loader {
         for (pi, p) in parsed.enumerated() {
             var collections: [String: CSR] = [:]
             for (k, inv) in inverseList.enumerated() where inv.parent == pi { collections[inv.name] = built[k] }
-            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links, collections: collections,
+            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links.mapValues(StoreArray.init), collections: collections,
                                       indexes: indexes[pi]))
             report.rows.append((p.def.name, p.rowCount))
         }

@@ -9,14 +9,14 @@ import CPrefetch
 /// arena (a likely cache miss) only when the hashes agree.
 public struct ByteHashIndex: Sendable {
     /// 0 for an empty slot, else `hash << 32 | (row + 1)`.
-    private var slots: [UInt64]
+    private var slots: StoreArray<UInt64>
     private var used = 0
 
     public init(capacity: Int = 16) {
         // Three quarters full at most, and no more: the tags in the slots keep probes cheap,
         // and a table for millions of ids is a large part of a store (a power of two would
         // leave 8.2M activity ids in 16.8M slots, 134 MB, instead of 10.9M).
-        slots = Self.emptySlots(Self.slotCount(for: capacity))
+        slots = StoreArray(Self.emptySlots(Self.slotCount(for: capacity)))
     }
 
     /// Slots for `n` keys: at least 16, at most three quarters full.
@@ -33,9 +33,9 @@ public struct ByteHashIndex: Sendable {
 
     /// The table as stored in a snapshot, and back: the slots (a power of two, at least 16)
     /// and how many are used.
-    var raw: (slots: [UInt64], used: Int) { (slots, used) }
+    var raw: (slots: StoreArray<UInt64>, used: Int) { (slots, used) }
 
-    init?(rawSlots: [UInt64], used: Int) {
+    init?(rawSlots: StoreArray<UInt64>, used: Int) {
         guard rawSlots.count >= 16, rawSlots.count < 1 << 32, used >= 0, used < rawSlots.count else { return nil }
         slots = rawSlots
         self.used = used
@@ -233,11 +233,11 @@ public struct ByteHashIndex: Sendable {
 
 
     private mutating func rehash(_ column: StringColumn, capacity: Int) {
-        slots = Self.rehashed(slots, capacity: capacity, keys: column)
+        slots = StoreArray(Self.rehashed(slots, capacity: capacity, keys: column))
     }
 
     /// `old`'s slots (`tag | (n + 1)`, string `n` of `keys` the key) in a table of `capacity`.
-    static func rehashed(_ old: [UInt64], capacity: Int, keys: StringColumn) -> [UInt64] {
+    static func rehashed(_ old: some Sequence<UInt64>, capacity: Int, keys: StringColumn) -> [UInt64] {
         var slots = emptySlots(capacity)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for s in old where s != 0 {

@@ -2,13 +2,13 @@
 /// NaN (decimal), `Day.null` (date), -1 (bool, enum codes), an empty string (strings and
 /// lists: an empty cell is null, SPEC §3).
 public enum Column: Sendable {
-    case int([Int64])
+    case int(StoreArray<Int64>)
     /// Cents.
-    case money([Int64])
-    case decimal([Double])
-    case date([Int32])
+    case money(StoreArray<Int64>)
+    case decimal(StoreArray<Double>)
+    case date(StoreArray<Int32>)
     /// 0 false, 1 true, -1 null.
-    case bool([Int8])
+    case bool(StoreArray<Int8>)
     case enumeration(EnumColumn)
     case string(StringColumn)
     case list(ListColumn)
@@ -19,8 +19,8 @@ public enum Column: Sendable {
 /// Strings in one byte arena: row `i` is `bytes[offsets[i] ..< offsets[i + 1]]`. Offsets are
 /// 32-bit (a data file, and so a column's text, is at most 4 GiB).
 public struct StringColumn: Sendable {
-    public var bytes: [UInt8] = []
-    public var offsets: [UInt32] = [0]
+    public var bytes: StoreArray<UInt8> = []
+    public var offsets: StoreArray<UInt32> = [0]
 
     public init() {}
 
@@ -53,13 +53,14 @@ public struct StringColumn: Sendable {
 
     public mutating func removeLast() {
         offsets.removeLast()
-        bytes.removeSubrange(Int(offsets[offsets.count - 1])...)
+        let end = Int(offsets[offsets.count - 1])
+        bytes.modify { $0.removeSubrange(end...) }
     }
 }
 
 /// A picklist column: codes into `labels`, declared values first, then values first seen in the data.
 public struct EnumColumn: Sendable {
-    public var codes: [Int32] = []
+    public var codes: StoreArray<Int32> = []
     public var domain: EnumDomain
 
     public init(domain: EnumDomain) { self.domain = domain }
@@ -99,8 +100,8 @@ public struct EnumDomain: Sendable, Hashable {
 
 /// A multi-select column: row `i` holds `items[offsets[i] ..< offsets[i + 1]]`, codes into `dictionary`.
 public struct ListColumn: Sendable {
-    public var offsets: [Int32] = [0]
-    public var items: [Int32] = []
+    public var offsets: StoreArray<Int32> = [0]
+    public var items: StoreArray<Int32> = []
     public var dictionary: [String] = []
 
     public init() {}
@@ -118,8 +119,8 @@ public struct ListColumn: Sendable {
 
 /// Compressed sparse rows: the children of parent `p` are `rows[offsets[p] ..< offsets[p + 1]]`.
 public struct CSR: Sendable {
-    public var offsets: [Int32]
-    public var rows: [Int32]
+    public var offsets: StoreArray<Int32>
+    public var rows: StoreArray<Int32>
 
     /// Groups child rows by the parent row each points at (-1 = none), keeping child order.
     public init(links: [Int32], parentCount: Int) {
@@ -132,7 +133,7 @@ public struct CSR: Sendable {
             rows[Int(next[Int(p)])] = Int32(child)
             next[Int(p)] += 1
         }
-        self.offsets = counts
-        self.rows = rows
+        self.offsets = StoreArray(counts)
+        self.rows = StoreArray(rows)
     }
 }

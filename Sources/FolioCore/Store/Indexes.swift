@@ -5,17 +5,17 @@ import Dispatch
 /// `sort … limit` by walking from either end. It is also the column's histogram: the
 /// planner's estimates for ranges are exact counts.
 public struct SortedIndex: Sendable {
-    public let order: [Int32]
+    public let order: StoreArray<Int32>
     /// Distinct non-null values.
     public let distinct: Int
 
-    public init(order: [Int32], distinct: Int) {
+    public init(order: StoreArray<Int32>, distinct: Int) {
         self.order = order
         self.distinct = distinct
     }
 
     /// The index of an integer-like column (`null` is the column's null sentinel).
-    static func build<T: FixedWidthInteger & SignedInteger>(_ values: [T], null: T) -> SortedIndex {
+    static func build<T: FixedWidthInteger & SignedInteger>(_ values: StoreArray<T>, null: T) -> SortedIndex {
         var lo = T.max, hi = T.min, nonNull = 0
         for v in values where v != null {
             if v < lo { lo = v }
@@ -39,12 +39,12 @@ public struct SortedIndex: Sendable {
         }
         var distinct = 0
         for i in rows.indices where i == 0 || values[Int(rows[i])] != values[Int(rows[i - 1])] { distinct += 1 }
-        return SortedIndex(order: rows, distinct: distinct)
+        return SortedIndex(order: StoreArray(rows), distinct: distinct)
     }
 
     /// A counting sort for values spanning less than 2²⁰ (dates, scores, counts): one pass to
     /// count, one to place rows, in row order within a value; no buffer beyond the result.
-    private static func counting<T: FixedWidthInteger & SignedInteger>(_ values: [T], null: T, lo: Int64, span: Int, nonNull: Int) -> SortedIndex {
+    private static func counting<T: FixedWidthInteger & SignedInteger>(_ values: StoreArray<T>, null: T, lo: Int64, span: Int, nonNull: Int) -> SortedIndex {
         var starts = [Int](repeating: 0, count: span + 2)
         values.withUnsafeBufferPointer { v in
             for x in v where x != null { starts[Int(Int64(x) - lo) + 1] += 1 }
@@ -64,12 +64,12 @@ public struct SortedIndex: Sendable {
                 }
             }
         }
-        return SortedIndex(order: order, distinct: distinct)
+        return SortedIndex(order: StoreArray(order), distinct: distinct)
     }
 
     /// LSD radix sort of `(value - lo) << 32 | row`, a byte of the value per pass: stable, so
     /// equal values keep row order without sorting on the row bits.
-    private static func radix<T: FixedWidthInteger & SignedInteger>(_ values: [T], null: T, lo: Int64, bits: Int, nonNull: Int) -> SortedIndex {
+    private static func radix<T: FixedWidthInteger & SignedInteger>(_ values: StoreArray<T>, null: T, lo: Int64, bits: Int, nonNull: Int) -> SortedIndex {
         var a = [UInt64](repeating: 0, count: nonNull)
         var n = 0
         values.withUnsafeBufferPointer { v in
@@ -106,7 +106,7 @@ public struct SortedIndex: Sendable {
                 if key != previous { distinct += 1; previous = key }
             }
         }
-        return SortedIndex(order: order, distinct: distinct)
+        return SortedIndex(order: StoreArray(order), distinct: distinct)
     }
 
     /// The positions in `order` whose values lie in `lo...hi` (either end open when nil),

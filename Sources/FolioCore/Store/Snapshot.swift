@@ -25,7 +25,8 @@ public enum Snapshot {
 
     /// One array of the image.
     enum Blob {
-        case u8([UInt8]), i8([Int8]), i32([Int32]), i64([Int64]), u64([UInt64]), int([Int]), f64([Double]), u32([UInt32])
+        case u8(StoreArray<UInt8>), i8(StoreArray<Int8>), i32(StoreArray<Int32>), i64(StoreArray<Int64>), u64(StoreArray<UInt64>)
+        case f64(StoreArray<Double>), u32(StoreArray<UInt32>)
 
         var kind: UInt64 {
             switch self {
@@ -34,7 +35,6 @@ public enum Snapshot {
             case .i32: 3
             case .i64: 4
             case .u64: 5
-            case .int: 6
             case .f64: 7
             case .u32: 8
             }
@@ -47,7 +47,6 @@ public enum Snapshot {
             case .i32(let a): a.count
             case .i64(let a): a.count
             case .u64(let a): a.count
-            case .int(let a): a.count
             case .f64(let a): a.count
             case .u32(let a): a.count
             }
@@ -57,7 +56,7 @@ public enum Snapshot {
             switch kind {
             case 1, 2: 1
             case 3, 8: 4
-            case 4, 5, 6, 7: 8
+            case 4, 5, 7: 8
             default: nil
             }
         }
@@ -69,36 +68,44 @@ public enum Snapshot {
             case .i32(let a): a.withUnsafeBytes(body)
             case .i64(let a): a.withUnsafeBytes(body)
             case .u64(let a): a.withUnsafeBytes(body)
-            case .int(let a): a.withUnsafeBytes(body)
             case .f64(let a): a.withUnsafeBytes(body)
             case .u32(let a): a.withUnsafeBytes(body)
             }
         }
 
-        /// An array of `count` elements of `kind`, filled by `fill` (which returns false on failure).
-        static func make(kind: UInt64, count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Bool) -> Blob? {
-            func typed<T>(_ t: T.Type) -> [T]? {
-                var ok = false
-                let a = [T](unsafeUninitializedCapacity: count) { buf, n in
-                    let raw = UnsafeMutableRawBufferPointer(buf)
-                    adviseHugePages(raw)
-                    ok = fill(raw)
-                    n = ok ? count : 0
-                }
-                return ok ? a : nil
+        /// The `count` elements of `kind` at `bytes` (64-byte aligned), which `mapping` keeps alive.
+        static func borrowed(kind: UInt64, count: Int, at bytes: UnsafeRawPointer, in mapping: Mapping) -> Blob? {
+            func typed<T>(_ t: T.Type) -> StoreArray<T> {
+                StoreArray(borrowing: bytes.assumingMemoryBound(to: T.self), count: count, keeper: mapping)
             }
             switch kind {
-            case 1: return typed(UInt8.self).map(Blob.u8)
-            case 2: return typed(Int8.self).map(Blob.i8)
-            case 3: return typed(Int32.self).map(Blob.i32)
-            case 4: return typed(Int64.self).map(Blob.i64)
-            case 5: return typed(UInt64.self).map(Blob.u64)
-            case 6: return typed(Int.self).map(Blob.int)
-            case 7: return typed(Double.self).map(Blob.f64)
-            case 8: return typed(UInt32.self).map(Blob.u32)
+            case 1: return .u8(typed(UInt8.self))
+            case 2: return .i8(typed(Int8.self))
+            case 3: return .i32(typed(Int32.self))
+            case 4: return .i64(typed(Int64.self))
+            case 5: return .u64(typed(UInt64.self))
+            case 7: return .f64(typed(Double.self))
+            case 8: return .u32(typed(UInt32.self))
             default: return nil
             }
         }
+    }
+
+    /// A snapshot file mapped read-only, unmapped when the last array borrowing it goes.
+    final class Mapping: @unchecked Sendable {
+        let base: UnsafeRawPointer
+        let size: Int
+
+        /// Maps all of `fd` (`size` bytes), its page tables filled up front.
+        init?(_ fd: Int32, size: Int) {
+            guard size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else { return nil }
+            base = UnsafeRawPointer(p)
+            self.size = size
+        }
+
+        deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+
+        func bytes(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + offset, count: count) }
     }
 
     // MARK: - The manifest
@@ -175,35 +182,31 @@ public enum Snapshot {
             blobs[i] = nil  // each array is used once; let it go with its owner
             return b
         }
-        mutating func u8(_ n: Int?) throws(Unusable) -> [UInt8] {
+        mutating func u8(_ n: Int?) throws(Unusable) -> StoreArray<UInt8> {
             guard case .u8(let a) = try blob(), n == nil || a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
-        mutating func i8(_ n: Int) throws(Unusable) -> [Int8] {
+        mutating func i8(_ n: Int) throws(Unusable) -> StoreArray<Int8> {
             guard case .i8(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
-        mutating func i32(_ n: Int?) throws(Unusable) -> [Int32] {
+        mutating func i32(_ n: Int?) throws(Unusable) -> StoreArray<Int32> {
             guard case .i32(let a) = try blob(), n == nil || a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
-        mutating func i64(_ n: Int) throws(Unusable) -> [Int64] {
+        mutating func i64(_ n: Int) throws(Unusable) -> StoreArray<Int64> {
             guard case .i64(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
-        mutating func u64() throws(Unusable) -> [UInt64] {
+        mutating func u64() throws(Unusable) -> StoreArray<UInt64> {
             guard case .u64(let a) = try blob() else { throw Unusable("an array of the wrong kind") }
             return a
         }
-        mutating func ints(_ n: Int) throws(Unusable) -> [Int] {
-            guard case .int(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
-            return a
-        }
-        mutating func u32(_ n: Int) throws(Unusable) -> [UInt32] {
+        mutating func u32(_ n: Int) throws(Unusable) -> StoreArray<UInt32> {
             guard case .u32(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
-        mutating func f64(_ n: Int) throws(Unusable) -> [Double] {
+        mutating func f64(_ n: Int) throws(Unusable) -> StoreArray<Double> {
             guard case .f64(let a) = try blob(), a.count == n else { throw Unusable("an array of the wrong kind or size") }
             return a
         }
@@ -379,55 +382,44 @@ public enum Snapshot {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Unusable("cannot read the snapshot") }
         let fileSize = Int(st.st_size)
-        var header = [UInt64](repeating: 0, count: 6)
-        guard header.withUnsafeMutableBytes({ readAll(fd, $0, at: 0) }), header[0] == magic else { throw Unusable("not a folio snapshot") }
+        guard fileSize >= 48 else { throw Unusable("not a folio snapshot") }
+        guard let mapping = Mapping(fd, size: fileSize) else { throw Unusable("cannot map the snapshot: \(String(cString: strerror(errno)))") }
+        let header = (0..<6).map { mapping.base.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+        guard header[0] == magic else { throw Unusable("not a folio snapshot") }
         guard header[1] == version else { throw Unusable("a snapshot of another version") }
         let manifestLength = Int(clamping: header[2]), blobCount = Int(clamping: header[4])
         guard blobCount < 1 << 24, manifestLength < fileSize, 48 + blobCount * 32 + manifestLength <= fileSize else { throw Unusable("a damaged header") }
-        var table = [UInt64](repeating: 0, count: blobCount * 4)
-        guard table.withUnsafeMutableBytes({ readAll(fd, $0, at: 48) }), table.withUnsafeBytes({ Checksum.hash($0) }) == header[5] else {
-            throw Unusable("a damaged table of arrays")
-        }
-        var manifest = [UInt8](repeating: 0, count: manifestLength)
-        guard manifest.withUnsafeMutableBytes({ readAll(fd, $0, at: 48 + blobCount * 32) }), manifest.withUnsafeBytes({ Checksum.hash($0) }) == header[3] else {
-            throw Unusable("a damaged manifest")
-        }
-        var d = Decoder(bytes: manifest, blobs: [])
+        let tableBytes = mapping.bytes(48, blobCount * 32)
+        guard Checksum.hash(tableBytes) == header[5] else { throw Unusable("a damaged table of arrays") }
+        let table = (0..<(blobCount * 4)).map { tableBytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+        let manifest = mapping.bytes(48 + blobCount * 32, manifestLength)
+        guard Checksum.hash(manifest) == header[3] else { throw Unusable("a damaged manifest") }
+        var d = Decoder(bytes: Array(manifest), blobs: [])
         let sources = try SourceFingerprint.decode(&d)
         guard accept(sources) else { throw Unusable("the data files changed") }
-        d.blobs = try readBlobs(fd, table, fileSize: fileSize)
+        d.blobs = try borrowBlobs(mapping, table)
         return try decodeStore(&d)
     }
 
-    static func readAll(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = pread(fd, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            done += n
-        }
-        return true
-    }
-
-    /// Every array, read and checked two at a time (largest first).
-    static func readBlobs(_ fd: Int32, _ table: [UInt64], fileSize: Int) throws(Unusable) -> [Blob?] {
+    /// Every array, borrowed from the mapping once its place is inside the file, it is
+    /// aligned, and its bytes hash as the table says: two hashed at a time, largest first.
+    static func borrowBlobs(_ mapping: Mapping, _ table: [UInt64]) throws(Unusable) -> [Blob?] {
         let count = table.count / 4
         var order = Array(0..<count)
         order.sort { table[$0 * 4 + 1] > table[$1 * 4 + 1] }
         let slots = ResultSlots<Blob>(count: count)
         let next = WorkCounter()
         let work = UncheckedBox(order)
+        let fileSize = mapping.size
         let workers = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let k = next.take(below: count) {
                 let i = work.value[k]
                 let kind = table[i * 4], n = Int(clamping: table[i * 4 + 1]), offset = Int(clamping: table[i * 4 + 2])
-                guard let size = Blob.elementSize(kind), n <= fileSize / size, offset >= 0, offset <= fileSize - n * size else { continue }
-                let blob = Blob.make(kind: kind, count: n) { buf in
-                    readAll(fd, buf, at: offset) && Checksum.hash(UnsafeRawBufferPointer(buf)) == table[i * 4 + 3]
-                }
-                if let blob { slots.set(i, blob) }
+                guard let size = Blob.elementSize(kind), n <= fileSize / size, offset >= 0, offset % 64 == 0, offset <= fileSize - n * size,
+                      Checksum.hash(mapping.bytes(offset, n * size)) == table[i * 4 + 3],
+                      let blob = Blob.borrowed(kind: kind, count: n, at: mapping.base + offset, in: mapping) else { continue }
+                slots.set(i, blob)
             }
         }
         let blobs = slots.takeAll()
@@ -452,8 +444,8 @@ public enum Snapshot {
             for _ in def.fields { columns.append(try decodeColumn(&d, rows: rows)) }
             guard columns.count == def.fields.count, case .string(let ids) = columns.first else { throw Unusable("a table without ids") }
             guard let idIndex = ByteHashIndex(rawSlots: try d.u64(), used: try d.int()) else { throw Unusable("a damaged id index") }
-            d.check("a damaged id index") { idIndex.raw.slots.allSatisfy { $0 == 0 || Int($0 & 0xFFFF_FFFF) <= ids.count } }
-            var links: [Int: [Int32]] = [:]
+            d.check("a damaged id index") { Snapshot.allSlots(idIndex.raw.slots, below: ids.count) }
+            var links: [Int: StoreArray<Int32>] = [:]
             for _ in 0..<(try d.count(max: def.fields.count)) {
                 let field = try d.count(max: def.fields.count - 1)
                 links[field] = try d.i32(rows)
@@ -578,7 +570,7 @@ public enum Snapshot {
     }
 
     /// Every value is in `0..<limit` (or -1, with `orNull`): a min/max pass.
-    static func allRows(_ values: [Int32], below limit: Int, orNull: Bool = false) -> Bool {
+    static func allRows(_ values: StoreArray<Int32>, below limit: Int, orNull: Bool = false) -> Bool {
         var lo = Int32.max, hi = Int32.min
         values.withUnsafeBufferPointer { v in
             for x in v {
@@ -589,18 +581,28 @@ public enum Snapshot {
         return values.isEmpty || (lo >= (orNull ? -1 : 0) && Int(hi) < limit)
     }
 
-    /// Never decreasing.
-    static func ascending<T: Comparable>(_ values: [T]) -> Bool {
+    /// Never decreasing (branch-free, so that the loop vectorises).
+    static func ascending<T: FixedWidthInteger>(_ values: StoreArray<T>) -> Bool {
         values.withUnsafeBufferPointer { v in
-            var ok = true
-            for i in v.indices.dropFirst() where v[i] < v[i - 1] { ok = false }
-            return ok
+            guard let p = v.baseAddress, v.count > 1 else { return true }
+            var descents = 0
+            for i in 1..<v.count { descents &+= p[i] < p[i &- 1] ? 1 : 0 }
+            return descents == 0
+        }
+    }
+
+    /// Every used slot of an id index (`tag << 32 | row + 1`) names a row below `count`.
+    static func allSlots(_ slots: StoreArray<UInt64>, below count: Int) -> Bool {
+        slots.withUnsafeBufferPointer { s in
+            var highest: UInt64 = 0
+            for x in s { highest = max(highest, x & 0xFFFF_FFFF) }
+            return highest <= UInt64(count)
         }
     }
 }
 
 extension CSR {
-    init(offsets: [Int32], rows: [Int32]) {
+    init(offsets: StoreArray<Int32>, rows: StoreArray<Int32>) {
         self.offsets = offsets
         self.rows = rows
     }

@@ -5,7 +5,7 @@ public final class EntityTable: Sendable {
     public let columns: [Column]
     public let idIndex: ByteHashIndex
     /// For each foreign-key field (by field index), the target row per row, -1 for none.
-    public let links: [Int: [Int32]]
+    public let links: [Int: StoreArray<Int32>]
     /// For each collection name (lowercased), the child rows per row of this entity.
     public let collections: [String: CSR]
     /// Postings and sorted indexes by field, with the statistics the planner uses.
@@ -13,7 +13,7 @@ public final class EntityTable: Sendable {
     /// Case-folded indexes of text columns, built the first time a query needs one.
     let folded = FoldedIndexes()
 
-    public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: [Int32]], collections: [String: CSR],
+    public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: StoreArray<Int32>], collections: [String: CSR],
                 indexes: TableIndexes) {
         self.def = def
         self.rowCount = rowCount
