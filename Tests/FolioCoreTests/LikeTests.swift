@@ -31,15 +31,22 @@ import Testing
         #expect(LikePattern("_%").matches("%"))
     }
 
-    /// Random texts long enough for the eight-bytes-at-a-time search, and random patterns.
+    /// Random texts long enough for the sixteen-bytes-at-a-time search, and random patterns;
+    /// also with the text inside a larger arena whose following bytes must never count.
+    /// (`@` and the backquote differ only in 0x20, as a letter's two cases do.)
     @Test func randomStrings() {
         var rng = RobustnessTests.SplitMix(state: 2026)
-        let letters = Array("abABü."), patternAlphabet = Array("abAB%.")
-        for _ in 0..<5000 {
-            let text = String((0..<Int(rng.next() % 41)).map { _ in rng.pick(letters) })
+        let letters = Array("abABü.@`"), patternAlphabet = Array("abAB%.@`")
+        for _ in 0..<8000 {
+            let text = String((0..<Int(rng.next() % 70)).map { _ in rng.pick(letters) })
             let pattern = String((0..<Int(rng.next() % 7)).map { _ in rng.pick(patternAlphabet) })
             guard let fast = ByteLikePattern(pattern) else { continue }
-            #expect(bytes(fast, text) == LikePattern(pattern).matches(text), "\(pattern) on \(text)")
+            let expected = LikePattern(pattern).matches(text)
+            #expect(bytes(fast, text) == expected, "\(pattern) on \(text)")
+            let arena = Array(text.utf8) + Array(String((0..<Int(rng.next() % 40)).map { _ in rng.pick(letters) }).utf8)
+            let n = text.utf8.count
+            let inArena = arena.withUnsafeBufferPointer { fast.matches(UnsafeBufferPointer(rebasing: $0[0..<n]), readable: $0.count) }
+            #expect(inArena == expected, "\(pattern) on \(text) followed by \(arena.dropFirst(n))")
         }
     }
 }

@@ -16,7 +16,7 @@ import Testing
             "arr > 2 * 50k + 1", #"name = "ORION BANK & CO.""#, #"name != "kraków utilities, inc.""#, #"country = "de""#, "renewal_date between today - 90 days and today + 90 days", "-(-5) < seats",
             "arr + 1000 >= 250000", "renewal_date - customer_since > 3000", "renewal_date < today + 90 days",
             "customer_since <= 2020-06-30", "renewal_date = customer_since", "nps != health", "nps = null",
-            #"region in ("EMEA", "APAC")"#, #"tier not in ("strategic")"#, #"region = "AMER""#, #"name like "%a%""#,
+            #"region in ("EMEA", "APAC")"#, #"tier not in ("strategic")"#, #"region = "AMER""#, #"name like "%a%""#, #"name not like "%BANK%""#, #"name like "k%""#, #"name like "%inc.""#, #"name like "o%a%n%""#, #"name like "_r%""#, #"country like "de""#,
             #"owner.region = "EMEA""#, "count(contacts) >= 3", "employees * employees > 1000000", "arr * 9223372036854775 > 0",
         ],
         "opportunities": [
@@ -75,6 +75,13 @@ import Testing
             let compiler = ExprCompiler(store: Self.store, source: .table(Self.store.tables[table]), fiscalYearStart: 1, today: Self.today)
             guard case .compare(let op, let a, let b) = e.kind else { Issue.record("\(text) is not a comparison"); continue }
             #expect(VectorFilter(compiler: compiler).comparison(op, a, b) != nil, "\(text)")
+        }
+        // `like` on a stored string with an ASCII pattern has one too.
+        for text in [#"name like "%bank%""#, #"name not like "o%a%n%""#] {
+            let (e, table) = try condition(text, on: "accounts")
+            let compiler = ExprCompiler(store: Self.store, source: .table(Self.store.tables[table]), fiscalYearStart: 1, today: Self.today)
+            guard case .like(let x, let pattern, let negated) = e.kind else { Issue.record("\(text) is not like"); continue }
+            #expect(VectorFilter(compiler: compiler).like(x, pattern, negated: negated) != nil, "\(text)")
         }
         // A path through a relationship has none: it runs row by row.
         let (e, table) = try condition("owner.quota > 1m", on: "accounts")

@@ -247,7 +247,7 @@ struct ExprCompiler {
                 return through(hops) { r in
                     let lo = Int(offsets[r]), hi = Int(offsets[r + 1])
                     if lo == hi { return false }
-                    return bytes.withUnsafeBufferPointer { bytePattern.matches(UnsafeBufferPointer(rebasing: $0[lo..<hi])) } != negated
+                    return bytes.withUnsafeBufferPointer { bytePattern.matches(UnsafeBufferPointer(rebasing: $0[lo..<hi]), readable: $0.count - lo) } != negated
                 }
             }
             let f = value(x)
@@ -707,8 +707,9 @@ struct LikePattern {
 /// ends with `%`), and hold the others in order between them, each found leftmost (which is
 /// never worse for the pieces after it). No backtracking.
 struct ByteLikePattern {
-    /// The literal pieces, lower-cased.
-    let pieces: [[UInt8]]
+    /// The literal pieces, lower-cased, one after another; piece `k` ends at `ends[k]`.
+    let pieceBytes: [UInt8]
+    let ends: [Int]
     let anchoredStart: Bool
     let anchoredEnd: Bool
     /// No `%` at all: the text must equal the one piece.
@@ -718,45 +719,83 @@ struct ByteLikePattern {
         let bytes = Array(p.utf8)
         let percent = UInt8(ascii: "%")
         guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "_") }) else { return nil }
-        pieces = bytes.map(asciiLower).split(separator: percent, omittingEmptySubsequences: true).map(Array.init)
+        let pieces = bytes.map(asciiLower).split(separator: percent, omittingEmptySubsequences: true)
+        pieceBytes = pieces.flatMap { $0 }
+        var end = 0
+        ends = pieces.map { end += $0.count; return end }
         exact = !bytes.contains(percent)
         anchoredStart = bytes.first != percent
         anchoredEnd = bytes.last != percent
     }
 
-    func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        if exact {
-            let piece = pieces.first ?? []
-            return piece.count == text.count && Self.equal(piece, text, at: 0)
+    func matches(_ text: UnsafeBufferPointer<UInt8>, readable: Int? = nil) -> Bool {
+        withMatcher { $0.matches(text, readable: readable) }
+    }
+
+    /// The pattern as pointers, for matching many texts without reference counting per text.
+    func withMatcher<R>(_ body: (Matcher) -> R) -> R {
+        pieceBytes.withUnsafeBufferPointer { bytes in
+            ends.withUnsafeBufferPointer { ends in
+                body(Matcher(bytes: bytes, ends: ends, anchoredStart: anchoredStart, anchoredEnd: anchoredEnd, exact: exact))
+            }
         }
-        var lo = 0, hi = text.count
-        var first = 0, last = pieces.count
-        if anchoredStart, let piece = pieces.first {
-            guard piece.count <= hi, Self.equal(piece, text, at: 0) else { return false }
-            lo = piece.count
-            first = 1
+    }
+
+    struct Matcher {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let ends: UnsafeBufferPointer<Int>
+        let anchoredStart: Bool
+        let anchoredEnd: Bool
+        let exact: Bool
+
+        @inline(__always)
+        func piece(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]])
         }
-        if anchoredEnd, first < last {
-            let piece = pieces[last - 1]
-            guard piece.count <= hi - lo, Self.equal(piece, text, at: hi - piece.count) else { return false }
-            hi -= piece.count
-            last -= 1
+
+        /// Whether `text` matches; `readable` bytes from its start may be loaded (see `find`).
+        func matches(_ text: UnsafeBufferPointer<UInt8>, readable: Int? = nil) -> Bool {
+            if exact {
+                return bytes.count == text.count && ByteLikePattern.equal(bytes, text, at: 0)
+            }
+            var lo = 0, hi = text.count
+            var first = 0, last = ends.count
+            if anchoredStart, last > 0 {
+                let p = piece(0)
+                guard p.count <= hi, ByteLikePattern.equal(p, text, at: 0) else { return false }
+                lo = p.count
+                first = 1
+            }
+            if anchoredEnd, first < last {
+                let p = piece(last - 1)
+                guard p.count <= hi - lo, ByteLikePattern.equal(p, text, at: hi - p.count) else { return false }
+                hi -= p.count
+                last -= 1
+            }
+            for k in first..<max(first, last) {
+                let p = piece(k)
+                guard let at = ByteLikePattern.find(p, text, from: lo, to: hi, readable: readable) else { return false }
+                lo = at + p.count
+            }
+            return true
         }
-        for k in first..<max(first, last) {
-            guard let at = Self.find(pieces[k], text, from: lo, to: hi) else { return false }
-            lo = at + pieces[k].count
-        }
-        return true
     }
 
     @inline(__always)
-    static func equal(_ piece: [UInt8], _ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    static func equal(_ piece: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         for i in 0..<piece.count where asciiLower(text[start + i]) != piece[i] { return false }
         return true
     }
 
     /// The first position in `from..<to` where `piece` starts and ends before `to`.
-    static func find(_ piece: [UInt8], _ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+    ///
+    /// Eight positions at a time: a word of text and the word one byte on, both ORed with
+    /// 0x20 (lower case for letters; any other byte pairs with one other byte, which only
+    /// adds candidates), are compared with the piece's first two bytes; a position is checked
+    /// in full only where both agree. `readable` is how many bytes from the text's start may
+    /// be loaded (more than `to` when the text sits inside a larger arena), so short texts
+    /// still take whole words; what lies past `to` is never a match.
+    static func find(_ piece: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, readable: Int? = nil) -> Int? {
         let m = piece.count
         if m == 0 { return from }
         if to - from < m { return nil }
@@ -772,13 +811,17 @@ struct ByteLikePattern {
             return j == m
         }
         var i = from
-        // Eight bytes at a time, skipping words that hold neither case of the first byte.
-        if let base = text.baseAddress, last - from >= 8 {
-            let heads = 0x0101_0101_0101_0101 &* UInt64(head), others = 0x0101_0101_0101_0101 &* UInt64(other)
-            while i + 7 <= last {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.hasZeroByte(w ^ heads) || Self.hasZeroByte(w ^ others) {
-                    for j in i..<(i + 8) where startsAt(j) { return j }
+        if let base = text.baseAddress {
+            let end = readable ?? text.count
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let case20 = ones &* 0x20
+            let step = m > 1 ? 1 : 0
+            let first = ones &* UInt64(head | 0x20), second = ones &* UInt64((m > 1 ? piece[1] : head) | 0x20)
+            while i <= last, i + 8 + step <= end {
+                let a = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) | case20
+                let b = UnsafeRawPointer(base + i + step).loadUnaligned(as: UInt64.self) | case20
+                if hasZeroByte((a ^ first) | (b ^ second)) != 0 {
+                    for j in i...min(i + 7, last) where startsAt(j) { return j }
                 }
                 i += 8
             }
@@ -790,10 +833,6 @@ struct ByteLikePattern {
         return nil
     }
 
-    @inline(__always)
-    static func hasZeroByte(_ v: UInt64) -> Bool {
-        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 != 0
-    }
 }
 
 /// Wildcard matching with backtracking to the last `%`, shared by both `like` matchers:

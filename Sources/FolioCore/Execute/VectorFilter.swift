@@ -59,6 +59,8 @@ struct VectorFilter {
             if let kernel = textEquality(op, a, b) ?? comparison(op, a, b) { return kernel }
         case .inList(let x, let items, let negated):
             if let kernel = membership(x, items, negated: negated) { return kernel }
+        case .like(let x, let pattern, let negated):
+            if let kernel = like(x, pattern, negated: negated) { return kernel }
         case .isNull(let x, let negated):
             if let fill = operand(x)?.vector {
                 return { rows, n in
@@ -217,6 +219,27 @@ struct VectorFilter {
                             if cell.isEmpty { return bit(!wanted) }
                             let order = compareFoldedBytes(cell, key) ?? compareFolded(String(decoding: cell, as: UTF8.self), text)
                             return bit((order == 0) == wanted)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A stored string of the row `like` an ASCII pattern: matched in place, the pattern's
+    /// pointers taken once per batch. Null (an empty cell) matches neither way.
+    func like(_ x: TExpr, _ pattern: TExpr, negated: Bool) -> Narrow? {
+        guard case .field(let hops, let table, let field) = x.kind, hops.isEmpty, field >= 0,
+              case .string(let column) = compiler.store.tables[table].columns[field],
+              case .constant(let value) = pattern.kind, let text = value.text, let matcher = ByteLikePattern(text) else { return nil }
+        return { rows, n in
+            column.bytes.withUnsafeBufferPointer { bytes in
+                column.offsets.withUnsafeBufferPointer { offsets in
+                    matcher.withMatcher { m in
+                        Self.keep(rows, n) { i in
+                            let r = Int(rows[i])
+                            let lo = Int(offsets[r]), hi = Int(offsets[r + 1])
+                            return bit(lo != hi && m.matches(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), readable: bytes.count - lo) != negated)
                         }
                     }
                 }
