@@ -1,2 +1,2 @@
-// The module is header-only (folio_prefetch is static inline); SwiftPM wants a source file.
+// The module is header-only (its functions are static inline); SwiftPM wants a source file.
 #include "CPrefetch.h"

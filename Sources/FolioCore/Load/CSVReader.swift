@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An RFC 4180 record reader over the bytes of a whole file.
 ///
 /// Fields are byte ranges into the file, or into `scratch` when a quoted field had doubled
@@ -13,6 +15,12 @@ struct CSVReader {
     /// Where the current record starts, and its first line.
     private(set) var recordStart = 0
     private(set) var recordLine = 1
+
+    /// Where bytes may end an unquoted field (``folio_field_ends64``): bit i for byte
+    /// `endsBase + i`. A pure function of the bytes, so it stays valid for any position in
+    /// its 64 bytes, whatever was parsed in between.
+    private var endsBase = Int.min
+    private var ends: UInt64 = 0
 
     /// Field bounds of the current record; a field in `scratch` has its start stored as `-1 - start`.
     let fields = FieldBounds()
@@ -98,17 +106,22 @@ struct CSVReader {
                 }
             } else {
                 let start = p
-                // Eight bytes at a time to the first byte that may end the field, then byte by byte.
+                // Through the 64-byte masks of bytes that may end a field (one mask serves
+                // the several fields it spans), then byte by byte near the end of the input.
                 if let base = bytes.baseAddress {
-                    let delimiters = UInt64(delimiter) &* 0x0101_0101_0101_0101
-                    while p + 8 <= n {
-                        let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                        let hit = hasZeroByte(w ^ delimiters) | hasZeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) | hasZeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D)
-                        if hit != 0 {
-                            p += hit.trailingZeroBitCount >> 3
-                            break
+                    while true {
+                        let k = p &- endsBase
+                        if k >= 0, k < 64 {
+                            let rest = ends >> UInt64(k)
+                            if rest != 0 {
+                                p += rest.trailingZeroBitCount
+                                break
+                            }
+                            p = endsBase + 64
                         }
-                        p += 8
+                        guard p + 64 <= n else { break }
+                        endsBase = p
+                        ends = folio_field_ends64(base + p, delimiter)
                     }
                 }
                 while p < n {

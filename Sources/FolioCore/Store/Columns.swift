@@ -124,14 +124,34 @@ public struct CSR: Sendable {
 
     /// Groups child rows by the parent row each points at (-1 = none), keeping child order.
     public init(links: [Int32], parentCount: Int) {
-        var counts = [Int32](repeating: 0, count: parentCount + 1)
-        for p in links where p >= 0 { counts[Int(p) + 1] += 1 }
-        for i in 0..<parentCount { counts[i + 1] += counts[i] }
+        self = links.withUnsafeBufferPointer { CSR(grouping: $0, plus: 0, parentCount: parentCount) }
+    }
+
+    /// Groups rows by `Int(keys[row]) + plus`, keeping row order; a row whose group is
+    /// outside `0..<groupCount` is in none. (Postings group picklist codes by code + 1, so
+    /// that null, -1, has group 0: no shifted copy of the codes is made.)
+    init<T: FixedWidthInteger>(grouping keys: UnsafeBufferPointer<T>, plus: Int, parentCount groupCount: Int) {
+        var counts = [Int32](repeating: 0, count: groupCount + 1)
+        counts.withUnsafeMutableBufferPointer { c in
+            for k in keys {
+                let g = Int(k) &+ plus
+                if UInt(bitPattern: g) < UInt(groupCount) { c[g + 1] &+= 1 }
+            }
+            for g in 0..<groupCount { c[g + 1] &+= c[g] }
+        }
         var next = counts
-        var rows = [Int32](repeating: 0, count: Int(counts[parentCount]))
-        for (child, p) in links.enumerated() where p >= 0 {
-            rows[Int(next[Int(p)])] = Int32(child)
-            next[Int(p)] += 1
+        let total = Int(counts[groupCount])
+        let rows = [Int32](unsafeUninitializedCapacity: total) { out, initialised in
+            next.withUnsafeMutableBufferPointer { next in
+                for (row, k) in keys.enumerated() {
+                    let g = Int(k) &+ plus
+                    if UInt(bitPattern: g) < UInt(groupCount) {
+                        out[Int(next[g])] = Int32(truncatingIfNeeded: row)
+                        next[g] &+= 1
+                    }
+                }
+            }
+            initialised = total
         }
         self.offsets = StoreArray(counts)
         self.rows = StoreArray(rows)

@@ -165,9 +165,9 @@ public struct TableIndexes: Sendable {
     static func build(_ column: Column, rowCount: Int) -> Built? {
         switch column {
         case .enumeration(let e):
-            return postings(e.codes.map { $0 + 1 }, slots: e.domain.labels.count + 1)
+            return postings(e.codes, slots: e.domain.labels.count + 1)
         case .bool(let values):
-            return postings(values.map { Int32($0) + 1 }, slots: 3)
+            return postings(values, slots: 3)
         case .int(let values), .money(let values):
             let index = SortedIndex.build(values, null: Column.nullInt)
             return .sorted(index, ColumnStats(nulls: rowCount - index.order.count, distinct: index.distinct))
@@ -179,9 +179,9 @@ public struct TableIndexes: Sendable {
         }
     }
 
-    /// Postings over slots: 0 for null, code + 1 for each value.
-    static func postings(_ slots: [Int32], slots count: Int) -> Built {
-        let csr = CSR(links: slots, parentCount: count)
+    /// Postings over slots: 0 for null (-1), code + 1 for each value.
+    static func postings<T: FixedWidthInteger>(_ codes: StoreArray<T>, slots count: Int) -> Built {
+        let csr = codes.withUnsafeBufferPointer { CSR(grouping: $0, plus: 1, parentCount: count) }
         var distinct = 0
         for c in 1..<count where csr.offsets[c + 1] > csr.offsets[c] { distinct += 1 }
         return .postings(csr, ColumnStats(nulls: Int(csr.offsets[1]), distinct: distinct))
