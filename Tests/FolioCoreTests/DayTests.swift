@@ -11,6 +11,19 @@ import Testing
         #expect(Day.parse("1970-01-01") == 0)
     }
 
+    /// The month table (1900–2199) and the general formula agree on every day in and around it.
+    @Test func everyDayFromTheTableMatchesTheFormula() {
+        for y in 1898...2202 {
+            for m in 1...12 {
+                for d in 1...31 {
+                    let text = String(format: "%04d-%02d-%02d", y, m, d)
+                    let expected: Int32? = d <= Day.daysIn(year: y, month: m) ? Day.fromCivil(year: y, month: m, day: d) : nil
+                    #expect(Day.parse(text) == expected, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test func rejectsImpossibleDates() {
         for text in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01", "2026/01/01"] {
             #expect(Day.parse(text) == nil, "\(text)")

@@ -60,8 +60,24 @@ public enum Day {
             guard c < 10 else { return nil }
             d = d * 10 + Int(c)
         }
-        guard m >= 1, m <= 12, d >= 1, d <= daysIn(year: y, month: m) else { return nil }
+        guard m >= 1, m <= 12, d >= 1 else { return nil }
+        // Most dates fall in 1900–2199: the day number of each month's first day is a table.
+        let k = (y - monthTableStart) &* 12 &+ m &- 1
+        if k >= 0, k < monthStarts.count - 1 {
+            let first = monthStarts[k]
+            guard d <= Int(monthStarts[k + 1] - first) else { return nil }
+            return first + Int32(d - 1)
+        }
+        guard d <= daysIn(year: y, month: m) else { return nil }
         return fromCivil(year: y, month: m, day: d)
+    }
+
+    @usableFromInline static let monthTableStart = 1900
+
+    /// The day number of the first of each month from January 1900 to January 2200 (the
+    /// last entry bounds December 2199).
+    @usableFromInline static let monthStarts: [Int32] = (0...(300 * 12)).map { k in
+        fromCivil(year: monthTableStart + k / 12, month: k % 12 + 1, day: 1)
     }
 
     public static func parse(_ s: String) -> Int32? {
