@@ -57,6 +57,12 @@ import Testing
             #expect(a.indexes.sorted.values.allSatisfy { $0.order.isBorrowed })
             #expect(a.links.values.allSatisfy { $0.isBorrowed })
             #expect(!b.ids.bytes.isBorrowed)
+            // Foreign keys are derived in both, and read the same.
+            #expect(Set(a.columns.keys.keys) == Set(b.columns.keys.keys) && !a.columns.keys.isEmpty == (a.def.fields.contains { $0.reference != nil }))
+            for f in a.columns.keys.keys {
+                guard case .string(let x) = a.columns[f], case .string(let y) = b.columns[f] else { Issue.record("a key is not text"); continue }
+                #expect((0..<x.count).allSatisfy { x.string($0) == y.string($0) })
+            }
             #expect(a.indexes.sorted.mapValues(\.order) == b.indexes.sorted.mapValues(\.order))
             #expect(a.indexes.postings.mapValues(\.rows) == b.indexes.postings.mapValues(\.rows))
             #expect(a.links == b.links)

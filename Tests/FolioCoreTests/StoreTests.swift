@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FolioCore
 
@@ -84,5 +85,47 @@ import Testing
         #expect(LikePattern("%a%b%").matches("xxaxxbxx"))
         #expect(!LikePattern("%a%b%").matches("xxbxxaxx"))
         #expect(LikePattern("müller%").matches("MÜLLER & Söhne"))
+    }
+}
+
+/// Foreign keys keep no text of their own: it is derived from the links, and must read
+/// exactly as the files wrote it.
+@Suite struct DerivedKeyTests {
+    /// Field `name` of every record of `file`, as written.
+    func cells(_ file: String, _ name: String) throws -> [String] {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.samplePortfolio + "/" + file)))
+        return try bytes.withUnsafeBufferPointer { buf throws(CSVReader.Problem) -> [String] in
+            var reader = CSVReader(bytes: buf)
+            _ = try reader.next()
+            let header = (0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) }
+            guard let column = header.firstIndex(of: name) else { return [] }
+            var out: [String] = []
+            while try reader.next() { out.append(String(decoding: reader.field(column), as: UTF8.self)) }
+            return out
+        }
+    }
+
+    @Test func keysReadAsWritten() throws {
+        let store = Fixtures.sampleStore
+        var checked = 0
+        for t in store.tables {
+            for (f, field) in t.def.fields.enumerated() where field.reference != nil {
+                let key = try #require(t.columns.keys[f], "\(t.name).\(field.name) is derived")
+                // Nothing stored until a column is asked for.
+                guard case .string(let placeholder) = t.columns.storedColumn(f) else { Issue.record("not text"); continue }
+                #expect(placeholder.bytes.isEmpty)
+                let written = try cells(t.name + ".csv", field.name)
+                #expect(written.count == t.rowCount)
+                guard case .string(let built) = t.columns[f] else { Issue.record("not text"); continue }
+                let reader = ExprCompiler(store: store, source: .table(t), fiscalYearStart: 1, today: 0).storedReader(t, f)
+                for r in 0..<t.rowCount {
+                    #expect(built.string(r) == written[r], "\(t.name).\(field.name) row \(r)")
+                    #expect(reader(r) == (written[r].isEmpty ? .null : .string(written[r])))
+                    #expect(key.range(r)?.count ?? 0 == written[r].utf8.count)
+                }
+                checked += 1
+            }
+        }
+        #expect(checked >= 8)
     }
 }

@@ -60,7 +60,7 @@ public struct Executor {
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let selected = rows ?? Array(0..<Int32(t.rowCount))
             var values: [[Value]] = []
-            for c in t.columns { values.append(try cancellation.map(selected, compiler.columnReader(c))) }
+            for f in t.columns.indices { values.append(try cancellation.map(selected, compiler.storedReader(t, f))) }
             result = Frame(columns: p.columns, values: values)
         }
         result.chart = chart

@@ -102,11 +102,22 @@ struct ExprCompiler {
     }
 
     func fieldReader(hops: [Hop], table: Int, field: Int) -> Eval {
-        let direct = columnReader(store.tables[table].columns[field])
+        let direct = storedReader(store.tables[table], field)
         guard let map = rowMap(hops) else { return direct }
         return { r in
             let t = map(r)
             return t < 0 ? .null : direct(t)
+        }
+    }
+
+    /// A reader of field `field` of `t`'s rows. A foreign key whose text is derived reads
+    /// its target's id through the links, so that reading a few rows builds no column.
+    func storedReader(_ t: EntityTable, _ field: Int) -> Eval {
+        guard let key = t.columns.keys[field] else { return columnReader(t.columns[field]) }
+        let links = key.links, ids = key.ids
+        return { r in
+            let target = links[r]
+            return target < 0 ? .null : .string(ids.string(Int(target)))
         }
     }
 
@@ -315,7 +326,8 @@ struct ExprCompiler {
         guard case .field(let hops, let table, let field) = e.kind, field >= 0 else { return nil }
         let t = store.tables[table]
         var key: DenseKey
-        switch t.columns[field] {
+        // A key's text is not needed (nor built, when derived): its links are the codes.
+        switch t.columns.keys[field] != nil ? .string(StringColumn()) : t.columns[field] {
         case .enumeration(let e):
             let codes = e.codes
             key = DenseKey(slots: e.domain.labels.count + 1, slot: { (r: Int) -> Int in Int(codes[r]) + 1 }, direct: codes)

@@ -183,7 +183,9 @@ public enum Loader {
             var collections: [String: CSR] = [:]
             for (k, inv) in inverseList.enumerated() where inv.parent == pi { collections[inv.name] = built[k] }
             tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links.mapValues(StoreArray.init), collections: collections,
-                                      indexes: indexes[pi]))
+                                      indexes: indexes[pi], keyTargets: p.keyTargets.compactMapValues { t in
+                                          if case .string(let ids) = parsed[t].columns[0] { ids } else { nil }
+                                      }))
             report.rows.append((p.def.name, p.rowCount))
         }
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
@@ -202,6 +204,8 @@ public enum Loader {
         /// The line each row came from, for messages about it after parsing.
         var lines: [Int32]
         var links: [Int: [Int32]] = [:]
+        /// Foreign keys whose text is now derived from the links: field → target entity.
+        var keyTargets: [Int: Int] = [:]
         var skipped: SkipReport
     }
 
@@ -820,6 +824,7 @@ public enum Loader {
         let stretch = 1 << 20
         var tasks: [KeyStretch] = []
         var links: [[Int32]] = []
+        var resolved: [Bool] = []
         for (ei, fi, ti) in found {
             let n = parsed[ei].rowCount
             var into = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
@@ -828,8 +833,10 @@ public enum Loader {
             into = []
             guard case .string(let keys) = parsed[ei].columns[fi], case .string(let ids) = parsed[ti].columns[0] else {
                 pointer.update(repeating: -1)
+                resolved.append(false)
                 continue
             }
+            resolved.append(true)
             for lo in stride(from: 0, to: n, by: stretch) {
                 tasks.append(KeyStretch(keys: keys, rows: lo..<min(n, lo + stretch), ids: ids, index: parsed[ti].idIndex, into: pointer))
             }
@@ -850,7 +857,7 @@ public enum Loader {
         }
         links = []
         let keyFields = found
-        for (k, (ei, fi, _)) in keyFields.enumerated() {
+        for (k, (ei, fi, ti)) in keyFields.enumerated() {
             let field = parsed[ei].def.fields[fi]
             guard let ref = field.reference, case .string(var keys) = parsed[ei].columns[fi], let (links, dangling) = results[k] else { continue }
             if !dangling.isEmpty {
@@ -878,6 +885,11 @@ public enum Loader {
                 parsed[ei].columns[fi] = .string(keys)
             }
             parsed[ei].links[fi] = links
+            if resolved[k] {
+                // Every key left names its target's row exactly: its text is that row's id.
+                parsed[ei].columns[fi] = .string(StringColumn())
+                parsed[ei].keyTargets[fi] = ti
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import Foundation
 /// table it belongs to) makes the snapshot unusable; the caller then parses the files.
 public enum Snapshot {
     static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
-    static let version: UInt64 = 4
+    static let version: UInt64 = 5
 
     /// Why a snapshot could not be used.
     public struct Unusable: Error, CustomStringConvertible {
@@ -292,7 +292,10 @@ public enum Snapshot {
         for t in store.tables {
             encode(t.def, &e)
             e.int(t.rowCount)
-            for c in t.columns { encode(c, &e) }
+            for f in t.columns.indices {
+                // A derived key stores nothing of its own: its links and its target's ids are stored.
+                if t.columns.keys[f] != nil { e.int(8) } else { encode(t.columns.storedColumn(f), &e) }
+            }
             let raw = t.idIndex.raw
             e.blob(.u64(raw.slots))
             e.int(raw.used)
@@ -432,16 +435,26 @@ public enum Snapshot {
         let fiscalYearStart = try d.int()
         guard (1...12).contains(fiscalYearStart) else { throw Unusable("a bad fiscal year start") }
         let tableCount = try d.count(max: 64)
-        var tables: [EntityTable] = []
         var defs: [EntityDef] = []
         var rowCounts: [Int] = []
+        // Tables are made once all are read: a derived key needs its target's ids.
+        var parts: [(columns: [Column], derived: [Int], idIndex: ByteHashIndex, links: [Int: StoreArray<Int32>], collections: [String: CSR], indexes: TableIndexes)] = []
         for _ in 0..<tableCount {
             let def = try decodeDef(&d)
             let rows = try d.count(max: Int(Int32.max) - 1)
             defs.append(def)
             rowCounts.append(rows)
             var columns: [Column] = []
-            for _ in def.fields { columns.append(try decodeColumn(&d, rows: rows)) }
+            var derived: [Int] = []
+            for f in def.fields.indices {
+                let kind = try d.int()
+                if kind == 8, f > 0, def.fields[f].reference != nil {
+                    derived.append(f)
+                    columns.append(.string(StringColumn()))
+                } else {
+                    columns.append(try decodeColumn(&d, kind: kind, rows: rows))
+                }
+            }
             guard columns.count == def.fields.count, case .string(let ids) = columns.first else { throw Unusable("a table without ids") }
             guard let idIndex = ByteHashIndex(rawSlots: try d.u64(), used: try d.int()) else { throw Unusable("a damaged id index") }
             d.check("a damaged id index") { Snapshot.allSlots(idIndex.raw.slots, below: ids.count) }
@@ -474,7 +487,20 @@ public enum Snapshot {
                 let field = try d.count(max: def.fields.count - 1)
                 indexes.stats[field] = ColumnStats(nulls: try d.count(), distinct: try d.count())
             }
-            tables.append(EntityTable(def: def, rowCount: rows, columns: columns, idIndex: idIndex, links: links, collections: collections, indexes: indexes))
+            parts.append((columns, derived, idIndex, links, collections, indexes))
+        }
+        var tables: [EntityTable] = []
+        for (t, p) in parts.enumerated() {
+            var keyTargets: [Int: StringColumn] = [:]
+            for f in p.derived {
+                guard p.links[f] != nil, let target = defs[t].fields[f].reference?.target,
+                      let ti = defs.firstIndex(where: { $0.name.caseInsensitiveEquals(target) }), case .string(let ids) = parts[ti].columns[0] else {
+                    throw Unusable("a derived key without its links or target")
+                }
+                keyTargets[f] = ids
+            }
+            tables.append(EntityTable(def: defs[t], rowCount: rowCounts[t], columns: p.columns, idIndex: p.idIndex, links: p.links, collections: p.collections,
+                                      indexes: p.indexes, keyTargets: keyTargets))
         }
         try checkReferences(tables, &d)
         try d.runChecks()
@@ -501,8 +527,8 @@ public enum Snapshot {
         return EntityDef(name: name, fields: fields)
     }
 
-    static func decodeColumn(_ d: inout Decoder, rows: Int) throws(Unusable) -> Column {
-        switch try d.int() {
+    static func decodeColumn(_ d: inout Decoder, kind: Int, rows: Int) throws(Unusable) -> Column {
+        switch kind {
         case 0: return .int(try d.i64(rows))
         case 1: return .money(try d.i64(rows))
         case 2: return .decimal(try d.f64(rows))
