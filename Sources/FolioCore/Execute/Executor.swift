@@ -92,6 +92,12 @@ public struct Executor {
                 }
             case .project(let items):
                 let evals = items.map { compiler.value($0.expr) }
+                // `select … | limit N`: a projection keeps rows one for one and in order, so
+                // only the rows the limit keeps are projected (the limit then keeps them all).
+                if case .limit(let n, let offset)? = stages.first {
+                    rows = Self.limited(rows, count: count, n, offset)
+                    stages[stages.startIndex] = .limit(n, offset: 0)
+                }
                 let selected = rows ?? Array(0..<Int32(count))
                 var values: [[Value]] = []
                 for f in evals { values.append(try cancellation.map(selected, f)) }
@@ -112,9 +118,7 @@ public struct Executor {
                     rows = try sorter(keys, compiler).sorted(selected)
                 }
             case .limit(let n, let offset):
-                let selected = rows ?? Array(0..<Int32(count))
-                let lo = min(offset, selected.count), hi = lo + min(selected.count - lo, n)
-                rows = Array(selected[lo..<hi])
+                rows = Self.limited(rows, count: count, n, offset)
             case .top(let n, let key, let per):
                 if let per {
                     let ordered = Self.orderIsObserved(stages)
@@ -147,6 +151,14 @@ public struct Executor {
                 rows = nil
             }
         }
+    }
+
+    /// The rows `limit n offset offset` keeps of `rows` (nil: all `count` rows of the source).
+    static func limited(_ rows: [Int32]?, count: Int, _ n: Int, _ offset: Int) -> [Int32] {
+        let total = rows?.count ?? count
+        let lo = min(offset, total), hi = lo + min(total - lo, n)
+        guard let rows else { return Array(Int32(lo)..<Int32(hi)) }
+        return Array(rows[lo..<hi])
     }
 
     /// `top N by KEY per GROUP`: groups in key order (nulls last), and in each the first N rows

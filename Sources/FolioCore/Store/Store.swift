@@ -48,7 +48,8 @@ public final class EntityTable: Sendable {
 
     /// The enum domain of a field, with the values found in the data.
     public func enumDomain(_ field: Int) -> EnumDomain? {
-        if case .enumeration(let e) = columns[field] { return e.domain }
+        // Only a picklist has one (asking a derived key's column would build it).
+        if def.fields[field].type == .enumeration, case .enumeration(let e) = columns[field] { return e.domain }
         return nil
     }
 }
