@@ -104,8 +104,9 @@ public struct Executor {
                 source = .frame(Frame(columns: items.map { OutputColumn(name: $0.name, type: $0.expr.type) }, values: values))
                 rows = nil
             case .sort(let keys):
-                // `sort … | limit N`: keep only the first N+offset instead of sorting everything.
-                if case .limit(let n, let offset)? = stages.first {
+                // `sort … | limit N` (projections between change no order): keep only the
+                // first N+offset instead of sorting everything.
+                if case .limit(let n, let offset)? = stages.first(where: { if case .project = $0 { false } else { true } }) {
                     let k = n.addingReportingOverflow(offset).overflow ? Int.max : n + offset
                     if let walked = try indexedTop(keys, k, source: source, rows: rows, compiler) {
                         rows = walked
