@@ -15,6 +15,8 @@ import Testing
             #"account.region = "EMEA""#, "amount > probability * 1000", "close_date not in this year", "stage = null",
             #"(stage = "negotiation" or amount > 500k)"#, #"(stage = "closed_won" or stage = "closed_lost" or probability = 50)"#,
             "(probability < 10 or close_date in next 30 days)", #"(type = "renewal" or account.region = "EMEA")"#,
+            #"account_id = "A0000002""#, #"account_id = "a0000044""#, #"account_id = "nobody""#, #"account_id in ("A0000002", "a0000061")"#,
+            #"(account_id = "A0000044" or amount > 500k)"#, #"owner_id != "M00001""#,
         ],
         "accounts": [
             #"region = "EMEA""#, #"tier != "strategic""#, "health < 50", "health is null", "arr > 1m", "arr < 0",
@@ -29,6 +31,7 @@ import Testing
         ],
         "contacts": [
             "is_primary", "not is_primary", "is_primary = false", "is_primary != true", "last_contacted is null",
+            #"account_id = "A0000002""#, #"account_id = "A0000461""#, #"account_id is null"#,
             #"role = "champion""#, #"role != "champion""#, #"email = "MINH.PHAM@krakow-utilities.co.kr""#, #"name = "minh phạm""#, "last_contacted < today - 60 days", #"name like "%an%""#,
         ],
     ]

@@ -26,6 +26,9 @@ struct AccessPlanner {
         case id([Int32])
         /// Rows of a text field equal to a value, from its case-folded index.
         case folded(field: Int, rows: [Int32])
+        /// Rows whose foreign key equals a value: the target's rows with that id (its id
+        /// index), and their children (the target's collection), in row order.
+        case key(field: Int, rows: [Int32])
         /// The union of postings slots of a picklist or boolean field (slot 0 = null).
         case postings(field: Int, slots: [Int])
         /// Positions `lo..<hi` of a field's sorted index.
@@ -60,6 +63,7 @@ struct AccessPlanner {
             case .check: "check each row"
             case .id: "id index"
             case .folded: "case-folded index"
+            case .key: "key: target's id index, then its children"
             case .postings(_, let slots): slots.count == 1 ? "postings" : "postings (\(slots.count) values)"
             case .range: "sorted index range"
             case .semiJoin(_, _, let plan, _):
@@ -167,10 +171,25 @@ struct AccessPlanner {
         return Term(expr: e, path: .check, rows: Int((Double(t.rowCount) * selectivity).rounded(.up)), weight: Self.weight(e))
     }
 
+    /// The rows whose foreign key `field` (its text derived from the links) equals `text`
+    /// ignoring case: the target rows with that id, then their children through the
+    /// target's collection. Nil for a field that is not such a key, and for text that is not
+    /// ASCII (the id index folds ASCII case only).
+    func keyRows(_ t: EntityTable, _ field: Int, _ text: String) -> [Int32]? {
+        guard t.columns.keys[field] != nil, let ref = t.def.fields[field].reference, let target = store.table(ref.target),
+              let children = target.collections[ref.inverse.lowercased()], text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var key = text
+        let parents = key.withUTF8 { target.idIndex.lookupFolded($0, in: target.ids) }
+        var rows: [Int32] = []
+        for p in parents { rows += children.rows[Int(children.offsets[Int(p)])..<Int(children.offsets[Int(p) + 1])] }
+        if parents.count > 1 { rows.sort() }
+        return rows
+    }
+
     func rows(of path: Path, in t: EntityTable) -> Int {
         switch path {
         case .check: t.rowCount
-        case .id(let rows), .folded(_, let rows): rows.count
+        case .id(let rows), .folded(_, let rows), .key(_, let rows): rows.count
         case .postings(let field, let slots):
             t.indexes.postings[field].map { p in slots.reduce(0) { $0 + Int(p.offsets[$1 + 1] - p.offsets[$1]) } } ?? t.rowCount
         case .range(_, let positions): positions.count
@@ -215,7 +234,7 @@ struct AccessPlanner {
             return nil
         case .inList(let x, let items, let negated):
             guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0 else { return nil }
-            if !negated, case .string = store.tables[table].columns[field] {
+            if !negated, store.tables[table].def.fields[field].type == .string {
                 // Text in a list of values: the union of their lookups.
                 var parts: [Path] = []
                 for item in items {
@@ -284,6 +303,9 @@ struct AccessPlanner {
         if field == 0 {
             guard op == .equal, case .string(var key) = k, key.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
             return .id(key.withUTF8 { t.idIndex.lookupFolded($0, in: t.ids) })
+        }
+        if op == .equal, case .string(let text) = k, !text.isEmpty, let rows = keyRows(t, field, text) {
+            return .key(field: field, rows: rows)
         }
         if op == .equal, case .string(let text) = k, !text.isEmpty, case .string(let column) = t.columns[field] {
             // Checked on each row while a large column's index is still being built.
@@ -418,7 +440,7 @@ struct AccessPlanner {
         switch term.path {
         case .check: preconditionFailure("a check is not materialised")
         case .id(let rows): return rows.sorted()
-        case .folded(_, let rows): return rows
+        case .folded(_, let rows), .key(_, let rows): return rows
         case .postings(let field, let slots):
             guard let p = t.indexes.postings[field] else { return [] }
             if slots.count == 1 {
@@ -450,7 +472,7 @@ struct AccessPlanner {
                 try add(part, t, to: &b, cancellation)
             }
         case .check: preconditionFailure("a check has no bitmap")
-        case .id(let rows), .folded(_, let rows):
+        case .id(let rows), .folded(_, let rows), .key(_, let rows):
             for r in rows { b.insert(r) }
         case .postings(let field, let slots):
             guard let p = t.indexes.postings[field] else { break }
