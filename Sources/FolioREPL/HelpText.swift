@@ -83,9 +83,10 @@ public enum HelpText {
         Topic(name: "queries", summary: "let, explain, parameters and _", body: """
         let NAME = QUERY     names a query; use it as a source (.queries lists them)
         explain QUERY        shows the plan: each stage's access path (postings, sorted
-                             index range, id index, case-folded index, semi-join, full
-                             scan, bounded heap…) and rows in and out; a where of
-                             several terms, a row per term
+                             index range, id index, a key through its target's id
+                             index, case-folded index, semi-join, full scan, bounded
+                             heap…) and rows in and out; a where of several terms, a
+                             row per term
         explain analyze QUERY   runs it too: each stage's actual rows and time
         $name                a parameter (.param set name VALUE, or --param name=VALUE)
         _                    the last result: _ | where … refines what you just saw
@@ -94,6 +95,7 @@ public enum HelpText {
             "big | count",
             "explain accounts | where region = \"EMEA\" | count",
             "explain accounts | where name = \"orion bank & co.\"",
+            "explain contacts | where account_id = \"A0000002\"",
             "explain analyze opportunities | where amount > 100k | top 5 by amount",
         ]),
     ]

@@ -210,17 +210,12 @@ struct VectorFilter {
         let key = Array(text.utf8)
         let wanted = op == .equal
         return { rows, n in
-            column.bytes.withUnsafeBufferPointer { bytes in
-                column.offsets.withUnsafeBufferPointer { offsets in
-                    key.withUnsafeBufferPointer { key in
-                        Self.keep(rows, n) { i in
-                            let r = Int(rows[i])
-                            let cell = UnsafeBufferPointer(rebasing: bytes[Int(offsets[r])..<Int(offsets[r + 1])])
-                            if cell.isEmpty { return bit(!wanted) }
-                            let order = compareFoldedBytes(cell, key) ?? compareFolded(String(decoding: cell, as: UTF8.self), text)
-                            return bit((order == 0) == wanted)
-                        }
-                    }
+            key.withUnsafeBufferPointer { key in
+                Self.keepCells(column, rows, n) { bytes, lo, hi in
+                    if lo == hi { return bit(!wanted) }
+                    let cell = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+                    let order = compareFoldedBytes(cell, key) ?? compareFolded(String(decoding: cell, as: UTF8.self), text)
+                    return bit((order == 0) == wanted)
                 }
             }
         }
@@ -233,15 +228,24 @@ struct VectorFilter {
               case .string(let column) = compiler.store.tables[table].columns[field],
               case .constant(let value) = pattern.kind, let text = value.text, let matcher = ByteLikePattern(text) else { return nil }
         return { rows, n in
-            column.bytes.withUnsafeBufferPointer { bytes in
-                column.offsets.withUnsafeBufferPointer { offsets in
-                    matcher.withMatcher { m in
-                        Self.keep(rows, n) { i in
-                            let r = Int(rows[i])
-                            let lo = Int(offsets[r]), hi = Int(offsets[r + 1])
-                            return bit(lo != hi && m.matches(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), readable: bytes.count - lo) != negated)
-                        }
-                    }
+            matcher.withMatcher { m in
+                Self.keepCells(column, rows, n) { bytes, lo, hi in
+                    bit(lo != hi && m.matches(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), readable: bytes.count - lo) != negated)
+                }
+            }
+        }
+    }
+
+    /// ``keep(_:_:_:)`` for a test of each row's cell of a text column: `holds(bytes, lo,
+    /// hi)` sees the column's bytes and the cell's bounds in them (lo == hi: null).
+    @inline(__always)
+    static func keepCells(_ column: StringColumn, _ rows: UnsafeMutablePointer<Int32>, _ n: Int,
+                          _ holds: (UnsafeBufferPointer<UInt8>, Int, Int) -> Int) -> Int {
+        column.bytes.withUnsafeBufferPointer { bytes in
+            column.offsets.withUnsafeBufferPointer { offsets in
+                keep(rows, n) { i in
+                    let r = Int(rows[i])
+                    return holds(bytes, Int(offsets[r]), Int(offsets[r + 1]))
                 }
             }
         }
