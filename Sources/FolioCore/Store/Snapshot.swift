@@ -98,7 +98,12 @@ public enum Snapshot {
 
         /// Maps all of `fd` (`size` bytes), its page tables filled up front.
         init?(_ fd: Int32, size: Int) {
-            guard size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else { return nil }
+            #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE
+            #else
+            let flags = MAP_PRIVATE
+            #endif
+            guard size > 0, let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED else { return nil }
             base = UnsafeRawPointer(p)
             self.size = size
         }
