@@ -56,16 +56,17 @@ public final class EntityTable: Sendable {
 
 /// The columns of a table. A foreign key's text is its target row's id, so it is not kept
 /// twice: at 1M accounts the key columns' text was 466 MB of a 2.9 GB store (and of its
-/// snapshot). Reading a key field row by row goes through the links (`key(_:)`); a query
-/// that needs it as a whole column (a kernel, a sort, an index) gets it built once, on
-/// first use, and kept.
+/// snapshot). Reading a key field row by row goes through the links (`keys`, as
+/// `ExprCompiler.storedReader` does); a query that needs it as a whole column (a kernel, a
+/// sort, an index) gets it built once, on first use, and kept. (A key's text is at most
+/// its file's size, so its offsets fit 32 bits as a stored column's do.)
 public final class TableColumns: RandomAccessCollection, @unchecked Sendable {
     /// A foreign key's links and its target's ids.
     public struct Key: Sendable {
         public let links: StoreArray<Int32>
         public let ids: StringColumn
 
-        /// The text of row `r`'s key ("" when it has none).
+        /// Where row `r`'s key text lies in `ids.bytes`; nil when the row has no key.
         @inlinable
         public func range(_ r: Int) -> Range<Int>? {
             let target = links[r]
