@@ -172,7 +172,9 @@ public enum Loader {
         let csrs = ResultSlots<CSR>(count: inverses.count)
         let inverseList = inverses
         let parentCounts = parsed.map(\.rowCount)
-        DispatchQueue.concurrentPerform(iterations: inverseList.count) { k in
+        let largestFirst = inverseList.indices.sorted { inverseList[$0].links.count > inverseList[$1].links.count }
+        DispatchQueue.concurrentPerform(iterations: inverseList.count) { i in
+            let k = largestFirst[i]
             let inv = inverseList[k]
             csrs.set(k, CSR(links: inv.links, parentCount: parentCounts[inv.parent]))
         }
@@ -275,9 +277,12 @@ public enum Loader {
         // Ids, the entities side by side.
         let idsStarted = DispatchTime.now().uptimeNanoseconds
         let indexed = ResultSlots<Result<ParsedRows, LoadError>>(count: rows.count)
-        let joined = UncheckedBox((files, rows))
+        // Largest first, so that the largest entity does not start last and run alone.
+        let order = rows.indices.sorted { rows[$0].lines.count > rows[$1].lines.count }
+        let joined = UncheckedBox((files, rows, order))
         rows = []
-        DispatchQueue.concurrentPerform(iterations: files.count) { f in
+        DispatchQueue.concurrentPerform(iterations: files.count) { k in
+            let f = joined.value.2[k]
             var r = joined.value.1[f]
             let file = joined.value.0[f]
             do throws(LoadError) {
