@@ -327,7 +327,7 @@ struct ExprCompiler {
         let t = store.tables[table]
         var key: DenseKey
         // A key's text is not needed (nor built, when derived): its links are the codes.
-        switch t.columns.keys[field] != nil ? .string(StringColumn()) : t.columns[field] {
+        switch t.columns.storedColumn(field) {
         case .enumeration(let e):
             let codes = e.codes
             key = DenseKey(slots: e.domain.labels.count + 1, slot: { (r: Int) -> Int in Int(codes[r]) + 1 }, direct: codes)

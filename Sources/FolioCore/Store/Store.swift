@@ -48,8 +48,8 @@ public final class EntityTable: Sendable {
 
     /// The enum domain of a field, with the values found in the data.
     public func enumDomain(_ field: Int) -> EnumDomain? {
-        // Only a picklist has one (asking a derived key's column would build it).
-        if def.fields[field].type == .enumeration, case .enumeration(let e) = columns[field] { return e.domain }
+        // As stored: asking a derived key's column would build it, and it has no domain.
+        if case .enumeration(let e) = columns.storedColumn(field) { return e.domain }
         return nil
     }
 }
@@ -123,8 +123,9 @@ public final class TableColumns: RandomAccessCollection, @unchecked Sendable {
         return c
     }
 
-    /// The column as stored: a derived key that was never built is a placeholder (for the
-    /// snapshot, which stores links, not key text).
+    /// The column as stored, without building anything: a derived key is a placeholder
+    /// (empty text). For the snapshot, which stores links, not key text, and for anything
+    /// that only asks a column's kind.
     func storedColumn(_ field: Int) -> Column { stored[field] }
 }
 
