@@ -68,7 +68,7 @@ public struct Completer {
         // At a source.
         if words.isEmpty || words == ["explain"] || words == ["explain", "analyze"]
             || (words.count == 3 && words[0] == "let" && words[2] == "=") {
-            var names = store.tables.map(\.name) + session.namedQueries.keys.sorted()
+            var names = store.tables.map(\.name) + session.namedQueries.values.map(\.name).sorted()
             if words.isEmpty { names += ["let", "explain"] }
             if words == ["explain"] { names.append("analyze") }
             return Completion(word: typed, candidates: matching(names, typed), suffix: " ")
@@ -131,12 +131,12 @@ public struct Completer {
         if let lastPipe = pipes.last {
             // The stages before the current one, checked as a query of their own.
             let prefix = String(decoding: bytes[tokens[s].start..<tokens[lastPipe].start], as: UTF8.self)
-            guard case .query(let pipeline)? = Parser.parse(prefix).0.statements.first?.kind else { return nil }
+            guard case .query(let pipeline)? = DeepStack.run({ Parser.parse(prefix) }).0.statements.first?.kind else { return nil }
             rows = rowType(of: pipeline) ?? .columns([])
         } else if let t = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(word(tokens[s])) }) {
             rows = .entity(t)
-        } else if let p = session.namedQueries.first(where: { $0.key.caseInsensitiveEquals(word(tokens[s])) })?.value {
-            rows = rowType(of: p) ?? .columns([])
+        } else if let q = session.namedQueries[word(tokens[s]).lowercased()] {
+            rows = rowType(of: q) ?? .columns([])
         } else {
             return nil
         }
@@ -164,7 +164,15 @@ public struct Completer {
 
     /// The row type a pipeline gives: its entity's, unless a stage reshaped the rows.
     func rowType(of pipeline: Pipeline) -> RowType? {
-        guard let checked = try? Checker(session.checkContext).check(pipeline) else { return nil }
+        rowType(checked: DeepStack.run { try? Checker(session.checkContext).check(pipeline) })
+    }
+
+    func rowType(of named: NamedQuery) -> RowType? {
+        rowType(checked: DeepStack.run { try? Checker(session.checkContext).check(named) })
+    }
+
+    func rowType(checked: CheckedPipeline?) -> RowType? {
+        guard let checked else { return nil }
         let reshaped = checked.stages.contains {
             switch $0 {
             case .project, .group, .count: true

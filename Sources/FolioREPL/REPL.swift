@@ -100,7 +100,7 @@ public final class REPL {
     /// True when the text ends mid-statement: the parser's own "unexpected end of input"
     /// (a trailing `|`, operator or comma, or an open bracket).
     public static func needsContinuation(_ text: String) -> Bool {
-        let (_, diagnostics) = Parser.parse(text)
+        let (_, diagnostics) = DeepStack.run { Parser.parse(text) }
         return diagnostics.contains { $0.message.hasPrefix("unexpected end of input") }
     }
 

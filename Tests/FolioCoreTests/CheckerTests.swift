@@ -58,7 +58,7 @@ import Testing
 
     @Test func parametersAreLiteralsInPlace() throws {
         let e = try condition("region = $r and health > $n")
-        guard case .and(let a, let b) = e.kind, case .compare(_, _, let r1) = a.kind, case .compare(_, _, let r2) = b.kind,
+        guard case .and(let terms) = e.kind, terms.count == 2, case .compare(_, _, let r1) = terms[0].kind, case .compare(_, _, let r2) = terms[1].kind,
               case .constant(.enumeration(1, "EMEA")) = r1.kind, case .constant(.int(3)) = r2.kind else {
             Issue.record("\(e.kind)")
             return

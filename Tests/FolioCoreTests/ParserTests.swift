@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FolioCore
 
@@ -42,12 +43,84 @@ import Testing
         let p = try #require(pipeline("accounts | where not a = 1 or b < 2 and c + 1 * 2 > 3"))
         guard case .where(let e) = p.stages[0].kind else { Issue.record("not a where"); return }
         #expect(e.canonicalText == "not a = 1 or b < 2 and c + 1 * 2 > 3")
-        guard case .binary(.or, let l, let r) = e.kind else { Issue.record("or is loosest"); return }
-        guard case .not = l.kind else { Issue.record("not binds tighter than or"); return }
-        guard case .binary(.and, _, let rr) = r.kind, case .binary(.greater, let sum, _) = rr.kind,
-              case .binary(.add, _, let product) = sum.kind, case .binary(.multiply, _, _) = product.kind else {
-            Issue.record("wrong shape: \(r.canonicalText)")
+        guard case .or(let terms) = e.kind, terms.count == 2 else { Issue.record("or is loosest"); return }
+        guard case .not = terms[0].kind else { Issue.record("not binds tighter than or"); return }
+        guard case .and(let ands) = terms[1].kind, ands.count == 2, case .binary(.greater, let sum, _) = ands[1].kind,
+              case .arithmetic(_, let steps) = sum.kind, steps.count == 1, steps[0].op == .add,
+              case .arithmetic(_, let product) = steps[0].operand.kind, product[0].op == .multiply else {
+            Issue.record("wrong shape: \(terms[1].canonicalText)")
             return
+        }
+    }
+
+    @Test func chainsAreFlat() throws {
+        let n = 100_000
+        let text = "accounts | where " + (0..<n).map { "health > \($0 % 50)" }.joined(separator: " and ")
+            + " or " + (0..<n).map { _ in "seats" }.joined(separator: " + ") + " - 1 > 0"
+        let p = try #require(pipeline(text))
+        guard case .where(let e) = p.stages[0].kind, case .or(let terms) = e.kind, case .and(let ands) = terms[0].kind,
+              case .binary(.greater, let sum, _) = terms[1].kind, case .arithmetic(_, let steps) = sum.kind else {
+            Issue.record("not flat")
+            return
+        }
+        #expect(ands.count == n)
+        #expect(steps.count == n)
+        #expect(steps.last?.op == .subtract)
+        #expect(ExprDepth.exceeding(3, e) == nil)
+    }
+
+    @Test func parenthesesKeepTheirMeaningInText() throws {
+        for text in ["a - (b - c)", "(a + b) * c", "a and (b or c)", "not (a and b)", "a / (b * c)", "a - b + c"] {
+            let p = try #require(pipeline("accounts | where " + text))
+            guard case .where(let e) = p.stages[0].kind else { continue }
+            #expect(e.canonicalText == text)
+        }
+    }
+
+    @Test func nestingHasALimit() {
+        let limit = Parser.maxDepth
+        func error(_ body: String) -> Diagnostic? { Parser.parse("accounts | where " + body).1.first }
+        // At the limit everything parses; one level more is a located error, whatever nests.
+        #expect(error(String(repeating: "not ", count: limit) + "true") == nil)
+        let cases = [
+            String(repeating: "not ", count: limit + 1) + "true",
+            String(repeating: "(", count: limit + 1) + "true" + String(repeating: ")", count: limit + 1),
+            String(repeating: "- ", count: limit + 1) + "1 > 0",
+            String(repeating: "abs(", count: limit + 1) + "1" + String(repeating: ")", count: limit + 1) + " > 0",
+            "exists(" + String(repeating: "children[exists(", count: limit) + "children" + String(repeating: ")]", count: limit) + ")",
+            "name" + String(repeating: ".parent", count: limit + 1) + " = 1",
+            String(repeating: "(", count: 10_000) + "true" + String(repeating: ")", count: 10_000),
+            String(repeating: "not ", count: 10_000) + "true",
+        ]
+        for c in cases {
+            let d = error(c)
+            #expect(d?.message == "expression nested too deeply (more than \(limit) levels)", "\(c.prefix(40))")
+        }
+    }
+
+    @Test func numbersWithScalesAreExact() {
+        func value(_ s: String) -> Literal? { Parser.numberValue(s) }
+        #expect(value("8.2m") == .int(8_200_000))
+        #expect(value("1.005k") == .int(1005))
+        #expect(value("1.2345k") == .decimal(1234.5))
+        #expect(value("0.5k") == .int(500))
+        #expect(value("1.50K") == .int(1500))
+        #expect(value("7b") == .int(7_000_000_000))
+        #expect(value("2.0") == .decimal(2.0))
+        #expect(value("3.5") == .decimal(3.5))
+        #expect(value("1_000_000") == .int(1_000_000))
+        #expect(value("0.000001m") == .int(1))
+        #expect(value("0.0000001m") == .decimal(0.1))
+        #expect(value("99999999999b") == .decimal(99_999_999_999e9))
+        for (digits, suffix, scale) in [("1.23", "k", 1e3), ("4.567", "m", 1e6), ("8.9", "b", 1e9), ("0.07", "k", 1e3)] {
+            // Every suffix with every fraction: the decimal digits, scaled exactly.
+            let exact = (Decimal(string: digits) ?? 0) * Decimal(scale)
+            let v = value(digits + suffix)
+            switch v {
+            case .int(let n): #expect(Decimal(n) == exact)
+            case .decimal(let d): #expect(Decimal(d) == exact)
+            default: Issue.record("\(digits)\(suffix): \(String(describing: v))")
+            }
         }
     }
 

@@ -63,10 +63,17 @@ public struct TExpr: Sendable {
         case duration(Duration)
         case negate(TExpr)
         case not(TExpr)
-        case and(TExpr, TExpr)
-        case or(TExpr, TExpr)
+        /// Two or more conditions, all of which hold: a flat list, however long.
+        case and([TExpr])
+        /// Two or more conditions, one of which holds.
+        case or([TExpr])
         case compare(BinaryOperator, TExpr, TExpr)
-        case arithmetic(BinaryOperator, TExpr, TExpr)
+        /// `a + b - c`, left to right; each step carries the type of the result so far.
+        case arithmetic(TExpr, [CheckedArithmeticStep])
+        /// A number read as the expression's numeric type: a branch of `if` or `coalesce`
+        /// whose type differs from the result's (an int as a decimal, whole currency units
+        /// as money, money as a decimal), so that every value of the expression has one type.
+        case convert(TExpr)
         case inList(TExpr, [TExpr], negated: Bool)
         case inRange(TExpr, Int32, Int32, negated: Bool)
         case like(TExpr, TExpr, negated: Bool)
@@ -89,6 +96,13 @@ public struct TExpr: Sendable {
     public var kind: Kind
     public var type: ValueType
     public var span: Range<Int>
+}
+
+/// One `op operand` of a checked arithmetic chain, and the type of the result after it.
+public struct CheckedArithmeticStep: Sendable {
+    public var op: BinaryOperator
+    public var operand: TExpr
+    public var type: ValueType
 }
 
 /// Where a collection's rows come from: follow `hops` (to-one) from the row, then the

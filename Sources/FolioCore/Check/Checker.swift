@@ -1,3 +1,5 @@
+import Foundation
+
 /// Resolves names against the schema, types every expression, and turns literals, ranges
 /// and parameters into constants: syntax tree → ``CheckedPipeline``.
 public struct Checker {
@@ -6,17 +8,29 @@ public struct Checker {
         public var today: Int32
         public var fiscalYearStart: Int
         public var parameters: [String: Literal]
-        /// Named queries, already expanded to an entity source.
-        public var namedQueries: [String: Pipeline]
+        /// Named queries by their name in lower case (the chain each is built on is in the
+        /// query itself).
+        public var namedQueries: [String: NamedQuery]
+        /// Identifies this state of the session (store, today, fiscal year, parameters): named
+        /// queries checked under one version are not checked again under it. Unique unless
+        /// given: a session passes its own, which changes whenever its state does.
+        public var version: Int
 
-        public init(store: Store, today: Int32, fiscalYearStart: Int, parameters: [String: Literal] = [:], namedQueries: [String: Pipeline] = [:]) {
+        public init(store: Store, today: Int32, fiscalYearStart: Int, parameters: [String: Literal] = [:], namedQueries: [String: NamedQuery] = [:],
+                    version: Int? = nil) {
             self.store = store
             self.today = today
             self.fiscalYearStart = fiscalYearStart
             self.parameters = parameters
             self.namedQueries = namedQueries
+            self.version = version ?? Checker.newVersion()
         }
     }
+
+    private static let versions = VersionCounter()
+
+    /// A number no state of any session has had before.
+    public static func newVersion() -> Int { versions.next() }
 
     /// What a row is at some point in a pipeline: an entity record, or projected columns.
     enum Scope {
@@ -29,12 +43,17 @@ public struct Checker {
 
     public init(_ context: Context) { self.context = context }
 
-    /// Expands a named query used as a source into one pipeline over an entity.
+    /// The named query a source names, unless an entity has that name.
+    public func namedQuery(_ source: Name) -> NamedQuery? {
+        guard store.table(source.text) == nil else { return nil }
+        return context.namedQueries[source.text.lowercased()]
+    }
+
+    /// A pipeline with a named query as its source written out over the entity beneath it.
     public func expand(_ p: Pipeline) -> Pipeline {
-        if store.table(p.source.text) == nil, let named = context.namedQueries.first(where: { $0.key.caseInsensitiveEquals(p.source.text) })?.value {
-            return Pipeline(source: named.source, stages: named.stages + p.stages, span: p.span)
-        }
-        return p
+        guard let named = namedQuery(p.source) else { return p }
+        let below = named.expanded
+        return Pipeline(source: below.source, stages: below.stages + p.stages, span: p.span)
     }
 
     /// Checks a pipeline; throws its first mistake. ``checkAll(_:)`` reports every one.
@@ -45,10 +64,112 @@ public struct Checker {
         return checked
     }
 
+    /// A named query's own pipeline, checked over the chain it was built on.
+    public func check(_ named: NamedQuery) throws(Diagnostic) -> CheckedPipeline {
+        let (checked, diagnostics) = checkAll(named.pipeline, base: .some(named.base))
+        if let first = diagnostics.first { throw named.locate(first) }
+        guard let checked else { preconditionFailure("a pipeline with no mistakes was not checked") }
+        return checked
+    }
+
+    /// Checks a new named query's own stages (only those: the chain below it is checked
+    /// already, or is checked once now), so that defining one costs its own length.
+    public func checkDefinition(_ named: NamedQuery) throws(Diagnostic) {
+        _ = try start(of: named)
+    }
+
+    /// Where a pipeline's own stages start: the table at the bottom, the checked stages of
+    /// the named queries below (in order) and the row type they leave.
+    struct Start {
+        var table: Int
+        var stages: [CheckedStage]
+        var scope: Scope
+        var warnings: [Diagnostic]
+    }
+
+    /// The start of a pipeline whose source is `source`; `base` (when given) is the named
+    /// query it is built on, instead of looking the name up.
+    func start(_ source: Name, base: NamedQuery?? = nil) throws(Diagnostic) -> Start {
+        let named: NamedQuery? = base ?? namedQuery(source)
+        guard let named else {
+            guard let table = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(source.text) }) else {
+                if source.text == Session.lastResultName { throw Diagnostic(source.span, Messages.noLastResult) }
+                let names = store.tables.map(\.name) + context.namedQueries.values.map(\.name).filter { $0 != Session.lastResultName }.sorted()
+                throw Diagnostic(source.span, Messages.unknownSource(source.text, suggestion: Suggest.closest(source.text, among: names), available: names))
+            }
+            return Start(table: table, stages: [], scope: .entity(table), warnings: [])
+        }
+        let top = try start(of: named)
+        // Every link's own stages, bottom first. (Their warnings were shown when they were defined.)
+        var chunks: [[CheckedStage]] = []
+        var node: NamedQuery? = named
+        while let n = node, let c = n.checked(for: context.version) {
+            chunks.append(c.stages)
+            node = n.base
+        }
+        return Start(table: top.table, stages: chunks.reversed().flatMap { $0 }, scope: top.scope, warnings: [])
+    }
+
+    /// Checks the links of a named query's chain that are not checked under this version,
+    /// bottom first, without recursion; returns the top link's state (its own stages only).
+    func start(of named: NamedQuery) throws(Diagnostic) -> NamedQuery.Checked {
+        var unchecked: [NamedQuery] = []
+        var node: NamedQuery? = named
+        var below: NamedQuery.Checked?
+        while let n = node {
+            if let c = n.checked(for: context.version) {
+                below = c
+                break
+            }
+            unchecked.append(n)
+            node = n.base
+        }
+        for n in unchecked.reversed() {
+            let from: Start
+            if let b = below {
+                if case .chart? = b.stages.last, let first = n.pipeline.stages.first {
+                    throw n.locate(Diagnostic(first.keywordSpan, Messages.chartNotLast))
+                }
+                from = Start(table: b.table, stages: [], scope: b.scope, warnings: [])
+            } else {
+                do throws(Diagnostic) { from = try start(n.pipeline.source, base: .some(nil)) } catch { throw n.locate(error) }
+            }
+            let (stages, scope, diagnostics, warnings) = checkStages(n.pipeline.stages, from: from.scope)
+            if let first = diagnostics.first { throw n.locate(first) }
+            let c = NamedQuery.Checked(version: context.version, table: from.table, stages: stages, scope: scope, warnings: warnings.map(n.locate))
+            n.remember(c)
+            below = c
+        }
+        guard let top = below else { preconditionFailure("a named query's chain was not checked") }
+        return top
+    }
+
     /// Checks a pipeline and collects independent mistakes: a stage with a mistake is left
     /// out and the next ones are still checked, as long as the row type after it is known
-    /// (a mistake in `select` or `group by` ends the checking there).
-    public func checkAll(_ pipeline: Pipeline) -> (CheckedPipeline?, [Diagnostic]) {
+    /// (a mistake in `select` or `group by` ends the checking there). `base`, when given, is
+    /// the named query the pipeline is built on (instead of looking its source up by name).
+    public func checkAll(_ pipeline: Pipeline, base: NamedQuery?? = nil) -> (CheckedPipeline?, [Diagnostic]) {
+        let from: Start
+        do throws(Diagnostic) { from = try start(pipeline.source, base: base) } catch { return (nil, [error]) }
+        if case .chart? = from.stages.last, let first = pipeline.stages.first {
+            return (nil, [Diagnostic(first.keywordSpan, Messages.chartNotLast)])
+        }
+        let (stages, scope, diagnostics, warnings) = checkStages(pipeline.stages, from: from.scope)
+        if !diagnostics.isEmpty { return (nil, diagnostics) }
+        return (CheckedPipeline(table: from.table, stages: from.stages + stages, columns: columns(scope), warnings: from.warnings + warnings), [])
+    }
+
+    /// The columns rows of a scope have.
+    func columns(_ scope: Scope) -> [OutputColumn] {
+        switch scope {
+        case .entity(let t): store.tables[t].def.fields.enumerated().map { OutputColumn(name: $1.name, type: fieldType(t, $0)) }
+        case .frame(let cols): cols
+        }
+    }
+
+    /// Checks stages from a row type: the checked stages, the row type after them, the
+    /// mistakes and the warnings.
+    func checkStages(_ given: [Stage], from start: Scope) -> ([CheckedStage], Scope, [Diagnostic], [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         func attempt<T>(_ body: () throws(Diagnostic) -> T) -> T? {
@@ -57,15 +178,8 @@ public struct Checker {
                 return nil
             }
         }
-        let p = expand(pipeline)
-        guard let table = store.tables.firstIndex(where: { $0.name.caseInsensitiveEquals(p.source.text) }) else {
-            if p.source.text == Session.lastResultName {
-                return (nil, [Diagnostic(p.source.span, Messages.noLastResult)])
-            }
-            let names = store.tables.map(\.name) + context.namedQueries.keys.filter { $0 != Session.lastResultName }.sorted()
-            return (nil, [Diagnostic(p.source.span, Messages.unknownSource(p.source.text, suggestion: Suggest.closest(p.source.text, among: names), available: names))])
-        }
-        var scope = Scope.entity(table)
+        let p = (stages: given, ())
+        var scope = start
         var stages: [CheckedStage] = []
         stageLoop: for stage in p.stages {
             let before = diagnostics.count
@@ -150,13 +264,7 @@ public struct Checker {
                 scope = .frame([OutputColumn(name: "count", type: .int)])
             }
         }
-        if !diagnostics.isEmpty { return (nil, diagnostics) }
-        let columns: [OutputColumn]
-        switch scope {
-        case .entity(let t): columns = store.tables[t].def.fields.enumerated().map { OutputColumn(name: $1.name, type: fieldType(t, $0)) }
-        case .frame(let cols): columns = cols
-        }
-        return (CheckedPipeline(table: table, stages: stages, columns: columns, warnings: warnings), [])
+        return (stages, scope, diagnostics, warnings)
     }
 
     // MARK: - Groups
@@ -166,7 +274,7 @@ public struct Checker {
         for item in items {
             guard case .expr(let e, let alias) = item else { continue }
             if case .call(let name, let args) = e.kind, Aggregate(rawValue: name.text.lowercased()) != nil,
-               !args.contains(where: { isCollectionPath($0, scope) }) {
+               !args.contains(where: { isCollectionPath($0, scope) }), !namesColumn(e, scope) {
                 throw Diagnostic(e.span, Messages.aggregateAsGroupKey(name.text.lowercased()))
             }
             let t = try value(e, scope)
@@ -174,6 +282,13 @@ public struct Checker {
             keys.append((alias?.text ?? e.canonicalText, t))
         }
         return keys
+    }
+
+    /// Whether `e`'s text names a column of the rows before it (`count()` after a group).
+    func namesColumn(_ e: Expr, _ scope: Scope) -> Bool {
+        guard case .frame(let cols) = scope else { return false }
+        let text = e.canonicalText
+        return cols.contains { $0.name.caseInsensitiveEquals(text) }
     }
 
     /// An item of `aggregate …`: an aggregate function over the rows of each group.
@@ -330,6 +445,14 @@ public struct Checker {
             return TExpr(kind: .not(t), type: .bool, span: e.span)
         case .binary(let op, let l, let r):
             return try binary(op, l, r, e.span, scope)
+        case .and(let terms), .or(let terms):
+            var checked: [TExpr] = []
+            checked.reserveCapacity(terms.count)
+            for term in terms { checked.append(try condition(term, scope)) }
+            if case .and = e.kind { return TExpr(kind: .and(checked), type: .bool, span: e.span) }
+            return TExpr(kind: .or(checked), type: .bool, span: e.span)
+        case .arithmetic(let first, let steps):
+            return try arithmetic(first, steps, e.span, scope)
         case .inList(let x, let items, let negated):
             let t = try value(x, scope)
             if t.type == .list { throw Diagnostic(x.span, Messages.typeMismatch("'in'", expected: "a single value", found: "a list (use has any (…))")) }
@@ -452,55 +575,70 @@ public struct Checker {
     }
 
     func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
-        switch op {
-        case .and, .or:
-            let a = try condition(l, scope), b = try condition(r, scope)
-            return TExpr(kind: op == .and ? .and(a, b) : .or(a, b), type: .bool, span: span)
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
-            var a = try value(l, scope), b = try value(r, scope)
-            a = try coerce(a, to: b.type, l.span)
-            b = try coerce(b, to: a.type, r.span)
-            if a.type == .list || b.type == .list {
-                throw Diagnostic(a.type == .list ? l.span : r.span, Messages.typeMismatch("'\(op.rawValue)'", expected: "a single value", found: "a list (use has)"))
-            }
-            guard a.type.comparable(with: b.type) else { throw Diagnostic(span, Messages.cannotCompare(a.type.description, b.type.description)) }
-            return TExpr(kind: .compare(op, a, b), type: .bool, span: span)
-        case .add, .subtract, .multiply, .divide:
-            let a = try resolve(l, scope), b = try resolve(r, scope)
-            let type = try arithmeticType(op, a, b, l, r, scope)
-            return TExpr(kind: .arithmetic(op, a, b), type: type, span: span)
+        var a = try value(l, scope), b = try value(r, scope)
+        // `x = null` is the null test for every field, a list too.
+        if op == .equal || op == .notEqual, a.type == .list || b.type == .list, a.type == .null || b.type == .null {
+            return TExpr(kind: .isNull(a.type == .null ? b : a, negated: op == .notEqual), type: .bool, span: span)
         }
+        a = try coerce(a, to: b.type, l.span)
+        b = try coerce(b, to: a.type, r.span)
+        if a.type == .list || b.type == .list {
+            throw Diagnostic(a.type == .list ? l.span : r.span, Messages.typeMismatch("'\(op.rawValue)'", expected: "a single value", found: "a list (use has)"))
+        }
+        guard a.type.comparable(with: b.type) else { throw Diagnostic(span, Messages.cannotCompare(a.type.description, b.type.description)) }
+        return TExpr(kind: .compare(op, a, b), type: .bool, span: span)
     }
 
-    func arithmeticType(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, _ l: Expr, _ r: Expr, _ scope: Scope) throws(Diagnostic) -> ValueType {
-        let what = "'\(op.rawValue)'"
-        for (t, e) in [(a, l), (b, r)] {
-            switch t.type {
-            case .record, .collection, .range: _ = try value(e, scope)
-            case .list, .bool, .string, .enumeration:
-                throw Diagnostic(e.span, Messages.typeMismatch(what, expected: "numbers or dates", found: t.type.description))
-            default: break
-            }
+    /// `a + b - c …`: checked left to right, without recursion per term.
+    func arithmetic(_ first: Expr, _ steps: [ArithmeticStep], _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let head = try arithmeticOperand(first, steps[0].op, scope)
+        var type = head.type
+        var checked: [CheckedArithmeticStep] = []
+        checked.reserveCapacity(steps.count)
+        var left = first.span
+        for step in steps {
+            let operand = try arithmeticOperand(step.operand, step.op, scope)
+            type = try arithmeticType(step.op, type, operand.type, left, step.operand.span)
+            checked.append(CheckedArithmeticStep(op: step.op, operand: operand, type: type))
+            left = left.lowerBound..<step.operand.span.upperBound
         }
-        switch (a.type, b.type) {
+        return TExpr(kind: .arithmetic(head, checked), type: type, span: span)
+    }
+
+    /// An operand of `op`: a number, a date or a duration.
+    func arithmeticOperand(_ e: Expr, _ op: BinaryOperator, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        let t = try resolve(e, scope)
+        switch t.type {
+        case .record, .collection, .range: _ = try value(e, scope)
+        case .list, .bool, .string, .enumeration:
+            throw Diagnostic(e.span, Messages.typeMismatch("'\(op.rawValue)'", expected: "numbers or dates", found: t.type.description))
+        default: break
+        }
+        return t
+    }
+
+    /// The type of `a op b`; `l` and `r` locate the operands for messages.
+    func arithmeticType(_ op: BinaryOperator, _ a: ValueType, _ b: ValueType, _ l: Range<Int>, _ r: Range<Int>) throws(Diagnostic) -> ValueType {
+        let what = "'\(op.rawValue)'"
+        switch (a, b) {
         case (.date, .duration), (.date, .int):
-            guard op == .add || op == .subtract else { throw Diagnostic(r.span, Messages.typeMismatch(what, expected: "+ or - with a date", found: b.type.description)) }
+            guard op == .add || op == .subtract else { throw Diagnostic(r, Messages.typeMismatch(what, expected: "+ or - with a date", found: b.description)) }
             return .date
         case (.duration, .date), (.int, .date):
-            guard op == .add else { throw Diagnostic(l.span, Messages.typeMismatch(what, expected: "a date first", found: a.type.description)) }
+            guard op == .add else { throw Diagnostic(l, Messages.typeMismatch(what, expected: "a date first", found: a.description)) }
             return .date
         case (.date, .date):
-            guard op == .subtract else { throw Diagnostic(r.span, Messages.typeMismatch(what, expected: "'-' between two dates", found: "date")) }
+            guard op == .subtract else { throw Diagnostic(r, Messages.typeMismatch(what, expected: "'-' between two dates", found: "date")) }
             return .int
         case (.duration, _), (_, .duration):
-            throw Diagnostic(a.type == .duration ? l.span : r.span, Messages.durationAlone)
+            throw Diagnostic(a == .duration ? l : r, Messages.durationAlone)
         case (.date, _), (_, .date):
-            throw Diagnostic(a.type == .date ? r.span : l.span, Messages.typeMismatch(what, expected: "a duration or a date", found: (a.type == .date ? b : a).type.description))
+            throw Diagnostic(a == .date ? r : l, Messages.typeMismatch(what, expected: "a duration or a date", found: (a == .date ? b : a).description))
         default: break
         }
         if op == .divide { return .decimal }
-        switch (a.type, b.type) {
-        case (.null, let t), (let t, .null): return t == .null ? .null : (op == .divide ? .decimal : t)
+        switch (a, b) {
+        case (.null, let t), (let t, .null): return t == .null ? .null : t
         case (.int, .int): return .int
         case (.money, .money): return op == .multiply ? .decimal : .money
         case (.money, .int), (.int, .money), (.money, .decimal), (.decimal, .money): return .money
@@ -570,7 +708,7 @@ public struct Checker {
                     throw Diagnostic(args[i].span, Messages.typeMismatch("coalesce()", expected: t.description, found: c.type.description))
                 }
             }
-            for i in checked.indices { checked[i] = try coerce(checked[i], to: t, args[i].span) }
+            for i in checked.indices { checked[i] = Self.convertNumber(try coerce(checked[i], to: t, args[i].span), to: t) }
             type = t
         case .if:
             try arity(3...3, "three arguments: if(condition, then, else)")
@@ -581,6 +719,8 @@ public struct Checker {
             else if a.isNumeric && b.isNumeric { type = (a == .decimal || b == .decimal) ? .decimal : (a == .money || b == .money ? .money : .int) }
             else if a.isTextual && b.isTextual { type = .string }
             else { throw Diagnostic(args[2].span, Messages.typeMismatch("if()", expected: a.description, found: b.description)) }
+            checked[1] = Self.convertNumber(checked[1], to: type)
+            checked[2] = Self.convertNumber(checked[2], to: type)
         case .round:
             try arity(1...2, "one or two arguments: round(x[, digits])")
             try require(0, { $0.isNumeric }, "a number")
@@ -615,6 +755,17 @@ public struct Checker {
             type = .date
         }
         return TExpr(kind: .call(f, checked), type: type, span: span)
+    }
+
+    /// A number as `type` when its own numeric type differs (a branch of `if` or
+    /// `coalesce`): every value of the expression then has the type the checker gave it,
+    /// which aggregates and kernels rely on. Constants are converted here.
+    static func convertNumber(_ e: TExpr, to type: ValueType) -> TExpr {
+        guard e.type != type, e.type.isNumeric, e.type != .null, type.isNumeric, type != .null else { return e }
+        if case .constant(let v) = e.kind {
+            return TExpr(kind: .constant(Value.converted(v, to: type)), type: type, span: e.span)
+        }
+        return TExpr(kind: .convert(e), type: type, span: e.span)
     }
 
     /// `count(coll)`, `exists(coll)`, `count(coll.f)`, `count_distinct(coll.f)`, `sum|avg|min|max|median(coll.f)`.
@@ -710,5 +861,18 @@ public struct Checker {
         }
         let start = Day.addMonths(first, months * shift)
         return (start, Day.addMonths(start, months) - 1)
+    }
+}
+
+/// Numbers handed out once each, from any thread.
+final class VersionCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = 0
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
     }
 }

@@ -3,6 +3,9 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var span: Range<Int>
     public var message: String
     public var help: String?
+    /// The text the span points into, when it is not the statement being run (a stage of a
+    /// named query defined earlier).
+    public var source: DiagnosticSource?
 
     public init(_ span: Range<Int>, _ message: String, help: String? = nil) {
         self.span = span
@@ -24,8 +27,19 @@ public struct Diagnostic: Error, Sendable, Equatable {
 ///   |                  ^^^^^
 ///   = help: did you mean 'health'?
 /// ```
+/// Where a diagnostic's span points: a name for the text (`let at_risk`) and the text.
+public struct DiagnosticSource: Sendable, Equatable {
+    public var origin: String
+    public var text: String
+}
+
 public enum DiagnosticRenderer {
+    /// Lines longer than this many columns are shown as a window around the caret.
+    static let widestLine = 100
+
     public static func render(_ d: Diagnostic, source: String, origin: String = "query", severity: String = "error") -> String {
+        let source = d.source?.text ?? source
+        let origin = d.source?.origin ?? origin
         let bytes = Array(source.utf8)
         var start = min(max(0, d.span.lowerBound), bytes.count)
         // At the end of input, point just after the last thing written, not at a blank line below it.
@@ -38,17 +52,34 @@ public enum DiagnosticRenderer {
         var lineEnd = start
         while lineEnd < bytes.count, bytes[lineEnd] != 10 { lineEnd += 1 }
         let lineNumber = bytes[0..<lineStart].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
-        let lineText = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self).replacingTabs()
+        var lineText = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self).replacingTabs()
         let column = displayWidth(bytes[lineStart..<start]) + 1
         let caretEnd = min(end, lineEnd)
-        let caretCount = max(1, displayWidth(bytes[start..<max(start, caretEnd)]))
+        var caretCount = max(1, displayWidth(bytes[start..<max(start, caretEnd)]))
+        // A long line (a generated query, a script on one line) is shown as a window of it
+        // around the caret, cut with "…".
+        var caretColumn = column
+        if displayWidth(bytes[lineStart..<lineEnd]) > widestLine {
+            let scalars = Array(lineText.unicodeScalars)
+            let from = max(0, column - 1 - widestLine / 3)
+            let to = min(scalars.count, from + widestLine)
+            var window = String(String.UnicodeScalarView(scalars[from..<to]))
+            caretColumn = column - from
+            if from > 0 {
+                window = "…" + window
+                caretColumn += 1
+            }
+            if to < scalars.count { window += "…" }
+            lineText = window
+            caretCount = min(caretCount, max(1, to - (column - 1)))
+        }
         let gutter = String(lineNumber)
         let pad = String(repeating: " ", count: gutter.count)
         var out = "\(severity): \(d.message)\n"
         out += "\(pad)--> \(origin):\(lineNumber):\(column)\n"
         out += "\(pad) |\n"
         out += "\(gutter) | \(lineText)\n"
-        out += "\(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: caretCount))\n"
+        out += "\(pad) | \(String(repeating: " ", count: caretColumn - 1))\(String(repeating: "^", count: caretCount))\n"
         if let help = d.help { out += "\(pad) = help: \(help)\n" }
         return out
     }

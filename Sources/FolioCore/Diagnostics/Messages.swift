@@ -48,6 +48,10 @@ public enum Messages {
     static let fiscalUnit: Text = ("fiscal periods are quarters and years", "write this fiscal quarter or next fiscal year")
     static let rangeCount: Text = ("expected a whole number of periods", "write last 30 days or next 2 quarters")
     static let numberTooLarge: Text = ("number is too large", nil)
+    static func nestedTooDeeply(_ limit: Int) -> Text {
+        ("expression nested too deeply (more than \(limit) levels)",
+         "split it with let, or write long lists of conditions as one flat chain (a and b and c …)")
+    }
 
     // MARK: - Names
 

@@ -40,8 +40,11 @@ struct ExprCompiler {
         case .not, .and, .or, .compare, .inList, .inRange, .like, .between, .isNull, .has:
             let p = predicate(e)
             return { .bool(p($0)) }
-        case .arithmetic(let op, let a, let b):
-            return arithmetic(op, a, b, type: e.type)
+        case .arithmetic(let first, let steps):
+            return arithmetic(first, steps)
+        case .convert(let inner):
+            let f = value(inner), type = e.type
+            return { Value.converted(f($0), to: type) }
         case .call(let f, let args):
             return call(f, args)
         case .collection:
@@ -199,12 +202,26 @@ struct ExprCompiler {
         case .not(let inner):
             let p = predicate(inner)
             return { !p($0) }
-        case .and(let a, let b):
-            let p = predicate(a), q = predicate(b)
-            return { p($0) && q($0) }
-        case .or(let a, let b):
-            let p = predicate(a), q = predicate(b)
-            return { p($0) || q($0) }
+        case .and(let terms):
+            let ps = terms.map(predicate)
+            if ps.count == 2 {
+                let p = ps[0], q = ps[1]
+                return { p($0) && q($0) }
+            }
+            return { r in
+                for p in ps where !p(r) { return false }
+                return true
+            }
+        case .or(let terms):
+            let ps = terms.map(predicate)
+            if ps.count == 2 {
+                let p = ps[0], q = ps[1]
+                return { p($0) || q($0) }
+            }
+            return { r in
+                for p in ps where p(r) { return true }
+                return false
+            }
         case .compare(let op, let a, let b):
             if let fast = columnComparison(op, a, b) ?? childCountComparison(op, a, b) { return fast }
             let f = value(a), g = value(b)
@@ -215,6 +232,16 @@ struct ExprCompiler {
             let fs = items.map(value)
             if items.allSatisfy({ if case .constant = $0.kind { true } else { false } }) {
                 let constants = items.compactMap { if case .constant(let v) = $0.kind { v } else { nil } }
+                if constants.count > 8 {
+                    // A long list: a hash set of the values as `=` sees them (an `in` list of a
+                    // million values costs one lookup a row, not a million comparisons).
+                    let keys = Set(constants.filter { !$0.isNull }.map(Grouper.KeyPart.init))
+                    return { r in
+                        let v = f(r)
+                        if v.isNull { return false }
+                        return keys.contains(Grouper.KeyPart(v)) != negated
+                    }
+                }
                 return { r in
                     let v = f(r)
                     if v.isNull { return false }
@@ -483,6 +510,34 @@ struct ExprCompiler {
     }
 
     // MARK: - Arithmetic
+
+    /// A chain `a + b - c …`: the first step as a pair, then each later step applied to
+    /// the result so far in one loop (no closure nested per term).
+    func arithmetic(_ first: TExpr, _ steps: [CheckedArithmeticStep]) -> Eval {
+        let head = arithmetic(steps[0].op, first, steps[0].operand, type: steps[0].type)
+        if steps.count == 1 { return head }
+        enum Step {
+            case duration(Duration, sign: Int)
+            case value(BinaryOperator, Eval, ValueType)
+        }
+        let rest: [Step] = steps.dropFirst().map { step in
+            if case .duration(let d) = step.operand.kind { return .duration(d, sign: step.op == .subtract ? -1 : 1) }
+            return .value(step.op, value(step.operand), step.type)
+        }
+        return { r in
+            var v = head(r)
+            for step in rest {
+                switch step {
+                case .duration(let d, let sign):
+                    guard case .date(let x) = v, let moved = d.add(to: x, sign: sign) else { return .null }
+                    v = .date(moved)
+                case .value(let op, let g, let type):
+                    v = Self.arithmetic(op, v, g(r), type: type)
+                }
+            }
+            return v
+        }
+    }
 
     func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType) -> Eval {
         // Dates and durations.

@@ -22,8 +22,8 @@ struct Grouper {
             case .money(let c): self = c % 100 == 0 ? .integer(c / 100) : .number(Double(c) / 100)
             case .decimal(let d): self = d == d.rounded() && Swift.abs(d) < 9e18 ? .integer(Int64(d)) : .number(d)
             case .date(let d): self = .date(d)
-            case .string(let s), .enumeration(_, let s): self = .text(s.lowercased())
-            case .list(let l): self = .text(l.joined(separator: ";").lowercased())
+            case .string(let s), .enumeration(_, let s): self = .text(foldedKey(s))
+            case .list(let l): self = .text(foldedKey(l.joined(separator: ";")))
             }
         }
     }

@@ -26,6 +26,24 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// A number as another numeric type: an int as a decimal or as money (whole currency
+    /// units), money as a decimal; null when it does not fit. Other values are unchanged.
+    static func converted(_ v: Value, to type: ValueType) -> Value {
+        switch (v, type) {
+        case (.int(let n), .decimal): return .decimal(Double(n))
+        case (.int(let n), .money):
+            let (c, o) = n.multipliedReportingOverflow(by: 100)
+            return o || c == .min ? .null : .money(c)
+        case (.money(let c), .decimal): return .decimal(Double(c) / 100)
+        case (.decimal(let d), .money):
+            let c = (d * 100).rounded(.toNearestOrAwayFromZero)
+            return Swift.abs(c) < 9.2e18 ? .money(Int64(c)) : .null
+        case (.decimal(let d), .int):
+            return d == d.rounded() && Swift.abs(d) < 9.2e18 ? .int(Int64(d)) : .null
+        default: return v
+        }
+    }
+
     var text: String? {
         switch self {
         case .string(let s): s
@@ -108,3 +126,10 @@ func compareFoldedBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointe
 }
 
 func foldedEqual(_ a: String, _ b: String) -> Bool { compareFolded(a, b) == 0 }
+
+/// The text two strings share exactly when ``compareFolded(_:_:)`` calls them equal: ASCII
+/// lowered, else lowered and in composed form (NFC). For hashing strings as `=` compares them.
+func foldedKey(_ s: String) -> String {
+    if s.utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: s.utf8.map(asciiLower), as: UTF8.self) }
+    return s.lowercased().precomposedStringWithCanonicalMapping
+}

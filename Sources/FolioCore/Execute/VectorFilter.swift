@@ -28,28 +28,42 @@ struct VectorFilter {
         case .constant(let v):
             let keep = v == .bool(true)
             return { _, n in keep ? n : 0 }
-        case .and(let a, let b):
-            let p = narrow(a), q = narrow(b)
+        case .and(let terms):
+            let parts = terms.map(narrow)
             return { rows, n in
-                let m = p(rows, n)
-                return m == 0 ? 0 : q(rows, m)
+                var m = n
+                for p in parts {
+                    m = p(rows, m)
+                    if m == 0 { return 0 }
+                }
+                return m
             }
-        case .or(let a, let b):
-            let p = narrow(a), q = narrow(b)
+        case .or(let terms):
+            let parts = terms.map(narrow)
             return { rows, n in
-                withScratch(n) { left, right in
-                    left.update(from: rows, count: n)
-                    let l = p(left, n)
-                    // The rows `a` dropped get their chance with `b`.
-                    var r = Self.subtract(rows, n, left, l, into: right)
-                    r = q(right, r)
-                    return Self.union(rows, n, left, l, right, r)
+                withScratch(n, vectors: 3) { vectors in
+                    // `accepted` holds the rows some term passed so far, in the vector's order;
+                    // each term sees only the rows none before it passed.
+                    var accepted = vectors[0], merged = vectors[2]
+                    let candidates = vectors[1]
+                    var a = 0
+                    for p in parts {
+                        let c = Self.subtract(rows, n, accepted, a, into: candidates)
+                        if c == 0 { break }
+                        let m = p(candidates, c)
+                        if m == 0 { continue }
+                        a = Self.merge(rows, n, accepted, a, candidates, m, into: merged)
+                        swap(&accepted, &merged)
+                    }
+                    rows.update(from: accepted, count: a)
+                    return a
                 }
             }
         case .not(let inner):
             let p = narrow(inner)
             return { rows, n in
-                withScratch(n) { passed, _ in
+                withScratch(n, vectors: 1) { vectors in
+                    let passed = vectors[0]
                     passed.update(from: rows, count: n)
                     let m = p(passed, n)
                     return Self.subtract(rows, n, passed, m, into: rows)
@@ -311,16 +325,26 @@ struct VectorFilter {
                     for i in 0..<n where out[i] != null { out[i] = -out[i] }
                 }
             }
-        case .arithmetic(let op, let a, let b):
-            return arithmetic(op, a, b, type: e.type)
+        case .arithmetic(let first, let steps):
+            // A chain is a pair, then the result so far with each later operand.
+            guard var result = arithmetic(steps[0].op, first, steps[0].operand, type: steps[0].type) else { return nil }
+            var left = TExpr(kind: .constant(.null), type: steps[0].type, span: e.span)
+            for step in steps.dropFirst() {
+                guard let next = arithmetic(step.op, left, step.operand, type: step.type, leftOperand: result) else { return nil }
+                result = next
+                left.type = step.type
+            }
+            return result
         default:
             return nil
         }
     }
 
     /// Whole-number and money arithmetic, and the days between two dates.
-    func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType) -> Operand? {
-        guard op == .add || op == .subtract || op == .multiply, let x = operand(a), let y = operand(b) else { return nil }
+    /// `leftOperand`: the left side already made an operand (a chain's result so far; `a`
+    /// then only gives its type).
+    func arithmetic(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, type: ValueType, leftOperand: Operand? = nil) -> Operand? {
+        guard op == .add || op == .subtract || op == .multiply, let x = leftOperand ?? operand(a), let y = operand(b) else { return nil }
         // How each side is scaled first: money counts cents, a whole number next to money counts currency units.
         let scale: (Int64, Int64)
         switch (type, a.type, b.type) {
@@ -506,11 +530,11 @@ struct VectorFilter {
     }
 
     /// The rows of `rows[0..<n]` that are in `a` or in `b` (subsequences of it with no row in
-    /// common), kept in place and in their order, which need not be ascending.
-    static func union(_ rows: UnsafeMutablePointer<Int32>, _ n: Int, _ a: UnsafeMutablePointer<Int32>, _ l: Int,
-                      _ b: UnsafeMutablePointer<Int32>, _ m: Int) -> Int {
+    /// common), in their order, written to `out` (neither `a` nor `b`).
+    static func merge(_ rows: UnsafeMutablePointer<Int32>, _ n: Int, _ a: UnsafeMutablePointer<Int32>, _ l: Int,
+                      _ b: UnsafeMutablePointer<Int32>, _ m: Int, into out: UnsafeMutablePointer<Int32>) -> Int {
         var i = 0, j = 0, k = 0
-        for x in 0..<n {
+        for x in 0..<n where i < l || j < m {
             let r = rows[x]
             if i < l, a[i] == r {
                 i += 1
@@ -519,19 +543,20 @@ struct VectorFilter {
             } else {
                 continue
             }
-            rows[k] = r
+            out[k] = r
             k += 1
         }
         return k
     }
 }
 
-/// Two scratch vectors of `n` rows for the duration of `body`.
+/// `vectors` scratch vectors of `n` rows each for the duration of `body`.
 @inline(__always)
-private func withScratch<R>(_ n: Int, _ body: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> R) -> R {
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * max(1, n)) { buffer in
+private func withScratch<R>(_ n: Int, vectors: Int, _ body: ([UnsafeMutablePointer<Int32>]) -> R) -> R {
+    let size = max(1, n)
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: vectors * size) { buffer in
         let base = buffer.baseAddress.unsafelyUnwrapped
-        return body(base, base + max(1, n))
+        return body((0..<vectors).map { base + $0 * size })
     }
 }
 

@@ -110,6 +110,11 @@ struct AccessPlanner {
         var cost = 0.0
         var candidates = Double(n)
         let tableRows = Double(max(1, t.rowCount))
+        // The weight of the index terms after each one (a suffix sum: a chain of thousands
+        // of terms is planned in linear time).
+        var laterWeight = [Double](repeating: 0, count: indexTerms.count + 1)
+        for i in indexTerms.indices.reversed() { laterWeight[i] = laterWeight[i + 1] + indexTerms[i].weight }
+        let checkWeight = checks.reduce(0.0) { $0 + $1.weight }
         for (i, term) in indexTerms.enumerated() {
             let rows = Double(term.rows)
             if i == 0 && incoming == nil {
@@ -119,8 +124,7 @@ struct AccessPlanner {
                 cost += rows + 0.5 * candidates
                 candidates = candidates * rows / tableRows
             }
-            var remaining = checks.reduce(0.0) { $0 + $1.weight }
-            for later in indexTerms[(i + 1)...] { remaining += later.weight }
+            let remaining = checkWeight + laterWeight[i + 1]
             let total = cost + candidates * 2 * remaining
             if total < bestCost {
                 bestCost = total
@@ -153,7 +157,7 @@ struct AccessPlanner {
 
     /// The AND-terms of a condition.
     static func conjuncts(_ e: TExpr) -> [TExpr] {
-        if case .and(let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
+        if case .and(let terms) = e.kind { return terms.flatMap(conjuncts) }
         return [e]
     }
 
@@ -208,8 +212,10 @@ struct AccessPlanner {
         case .field(let hops, _, _): return 1 + 2 * Double(hops.count)
         case .constant, .range, .duration: return 0  // folded before the rows are read
         case .column: return 0.5
-        case .negate(let x), .not(let x), .toEnum(let x, _): return weight(x) + 0.5
-        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): return weight(a) + weight(b)
+        case .negate(let x), .not(let x), .toEnum(let x, _), .convert(let x): return weight(x) + 0.5
+        case .and(let terms), .or(let terms): return terms.reduce(0) { $0 + weight($1) }
+        case .arithmetic(let first, let steps): return steps.reduce(weight(first)) { $0 + weight($1.operand) }
+        case .compare(_, let a, let b): return weight(a) + weight(b)
         case .inList(let x, let items, _):
             // A picklist's list is one lookup by code; other lists compare item by item.
             if case .enumeration = x.type { return weight(x) + 0.5 }
@@ -266,10 +272,10 @@ struct AccessPlanner {
             return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
         case .collectionAggregate(.exists, let ref, nil) where ref.hops.isEmpty && ref.parent == table && !ref.filters.isEmpty:
             return semiJoinPath(ref)
-        case .or(let a, let b):
-            guard let left = indexPath(a, table: table), let right = indexPath(b, table: table) else { return nil }
+        case .or(let terms):
             var parts: [Path] = []
-            for side in [left, right] {
+            for term in terms {
+                guard let side = indexPath(term, table: table) else { return nil }
                 if case .union(let inner) = side { parts += inner } else { parts.append(side) }
             }
             return .union(parts)
@@ -286,7 +292,7 @@ struct AccessPlanner {
             guard let r = child.def.fields[f].reference else { return false }
             return r.target.caseInsensitiveEquals(parent.name) && r.inverse.lowercased() == ref.name.lowercased()
         }), child.links[link] != nil else { return nil }
-        let condition = ref.filters.dropFirst().reduce(ref.filters[0]) { TExpr(kind: .and($0, $1), type: .bool, span: $1.span) }
+        let condition = ref.filters.count == 1 ? ref.filters[0] : TExpr(kind: .and(ref.filters), type: .bool, span: ref.filters[0].span)
         let childPlan = AccessPlanner(store: store, compiler: compiler.childCompiler(ref)).plan(condition, table: ref.child, incoming: nil)
         guard childPlan.usesIndex else { return nil }
         return .semiJoin(child: ref.child, link: link, plan: childPlan, filters: ref.filters)
@@ -385,7 +391,8 @@ struct AccessPlanner {
         switch e.kind {
         case .constant, .range, .duration: return true
         case .negate(let x): return readsNoRow(x)
-        case .arithmetic(_, let a, let b): return readsNoRow(a) && readsNoRow(b)
+        case .arithmetic(let first, let steps): return readsNoRow(first) && steps.allSatisfy { readsNoRow($0.operand) }
+        case .convert(let x): return readsNoRow(x)
         case .call(_, let args): return args.allSatisfy(readsNoRow)
         default: return false
         }
@@ -396,11 +403,11 @@ struct AccessPlanner {
     func foldConstants(_ e: TExpr) -> TExpr {
         var folded = e
         switch e.kind {
-        case .arithmetic, .negate, .call:
+        case .arithmetic, .negate, .call, .convert:
             if Self.readsNoRow(e) { folded.kind = .constant(compiler.value(e)(0)) }
         case .compare(let op, let a, let b): folded.kind = .compare(op, foldConstants(a), foldConstants(b))
-        case .and(let a, let b): folded.kind = .and(foldConstants(a), foldConstants(b))
-        case .or(let a, let b): folded.kind = .or(foldConstants(a), foldConstants(b))
+        case .and(let terms): folded.kind = .and(terms.map(foldConstants))
+        case .or(let terms): folded.kind = .or(terms.map(foldConstants))
         case .not(let x): folded.kind = .not(foldConstants(x))
         case .between(let x, let lo, let hi, let negated): folded.kind = .between(x, foldConstants(lo), foldConstants(hi), negated: negated)
         default: break

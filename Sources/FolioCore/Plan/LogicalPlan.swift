@@ -137,7 +137,7 @@ public enum LogicalPlan {
 
     /// The AND-terms of a condition as written.
     static func conjuncts(_ e: Expr) -> [Expr] {
-        if case .binary(.and, let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
+        if case .and(let terms) = e.kind { return terms.flatMap(conjuncts) }
         return [e]
     }
 

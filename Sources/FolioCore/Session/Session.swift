@@ -9,13 +9,21 @@ import Foundation
 /// ```
 public final class Session {
     public let store: Store
-    public var today: Int32
-    public var fiscalYearStart: Int
-    public var parameters: [String: Literal] = [:]
-    /// Named queries (`let`), expanded to an entity source when defined.
-    public private(set) var namedQueries: [String: Pipeline] = [:]
-    /// Source text of each named query, for `.queries`.
-    public private(set) var namedQueryText: [String: String] = [:]
+    public var today: Int32 { didSet { version = Checker.newVersion() } }
+    public var fiscalYearStart: Int { didSet { version = Checker.newVersion() } }
+    public var parameters: [String: Literal] = [:] { didSet { version = Checker.newVersion() } }
+    /// Named queries (`let`), and `_`, the last result, by their name in lower case.
+    public private(set) var namedQueries: [String: NamedQuery] = [:]
+    /// Identifies the session's state (today, fiscal year, parameters) for the checker's
+    /// memory of named queries.
+    public private(set) var version = Checker.newVersion()
+
+    /// Source text of each named query (not `_`), for `.queries` and `.save`.
+    public var namedQueryText: [String: String] {
+        var texts: [String: String] = [:]
+        for (key, q) in namedQueries where key != Session.lastResultName { texts[q.name] = q.text }
+        return texts
+    }
 
     public init(store: Store, today: Int32, fiscalYearStart: Int? = nil) {
         self.store = store
@@ -30,7 +38,6 @@ public final class Session {
         let next = Session(store: store, today: store.asOf ?? today)
         next.parameters = parameters
         next.namedQueries = namedQueries.filter { $0.key != Session.lastResultName }
-        next.namedQueryText = namedQueryText
         return next
     }
 
@@ -52,13 +59,18 @@ public final class Session {
 
     /// What the checker knows in this session: the store, `today`, parameters, named queries.
     public var checkContext: Checker.Context {
-        Checker.Context(store: store, today: today, fiscalYearStart: fiscalYearStart, parameters: parameters, namedQueries: namedQueries)
+        Checker.Context(store: store, today: today, fiscalYearStart: fiscalYearStart, parameters: parameters, namedQueries: namedQueries, version: version)
     }
 
     /// Runs every statement of `text`. Syntax errors anywhere stop the whole text before it
     /// runs (all of them are reported); otherwise statements run in order until one fails.
     /// With `explainQueries`, each query's plan comes before its result (the REPL's `.explain on`).
     public func run(_ text: String, origin: String = "query", cancellation: Cancellation = .never, explainQueries: Bool = false) -> [Outcome] {
+        // Parsing, checking and compiling recurse once per level of a query's nesting.
+        DeepStack.run { runHere(text, origin: origin, cancellation: cancellation, explainQueries: explainQueries) }
+    }
+
+    private func runHere(_ text: String, origin: String, cancellation: Cancellation, explainQueries: Bool) -> [Outcome] {
         let (script, syntaxErrors) = Parser.parse(text)
         if !syntaxErrors.isEmpty {
             return syntaxErrors.map { .error(DiagnosticRenderer.render($0, source: text, origin: origin)) }
@@ -85,17 +97,27 @@ public final class Session {
                         outcomes.append(.interrupted)
                         return outcomes
                     }
-                    namedQueries[Session.lastResultName] = Checker(checkContext).expand(pipeline)
+                    namedQueries[Session.lastResultName] = NamedQuery(name: Session.lastResultName, pipeline: pipeline,
+                                                                     base: Checker(checkContext).namedQuery(pipeline.source),
+                                                                     text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
                     outcomes.append(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):
                     if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
                     let checker = Checker(checkContext)
-                    _ = try checker.check(pipeline)
-                    let key = namedQueries.keys.first { $0.caseInsensitiveEquals(name.text) } ?? name.text
-                    namedQueries[key] = checker.expand(pipeline)
-                    let bytes = Array(text.utf8)
-                    namedQueryText[key] = String(decoding: bytes[statement.span.clamped(to: 0..<bytes.count)], as: UTF8.self)
-                    outcomes.append(.defined(key, milliseconds: elapsed()))
+                    let key = name.text.lowercased()
+                    let named = NamedQuery(name: name.text, pipeline: pipeline, base: checker.namedQuery(pipeline.source),
+                                           text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
+                    do throws(Diagnostic) { try checker.checkDefinition(named) } catch {
+                        // Its own mistakes point into this statement, as any query's do.
+                        var d = error
+                        if d.source?.origin == "let \(name.text)" {
+                            d.source = nil
+                            d.span = (d.span.lowerBound + named.textOffset)..<(d.span.upperBound + named.textOffset)
+                        }
+                        throw d
+                    }
+                    namedQueries[key] = named
+                    outcomes.append(.defined(name.text, milliseconds: elapsed()))
                 case .explain(let pipeline, let analyze):
                     let checked = try Checker(checkContext).check(pipeline)
                     var trace: [Executor.StageTrace]? = analyze ? [] : nil
@@ -116,6 +138,15 @@ public final class Session {
             }
         }
         return outcomes
+    }
+
+    /// The text of one statement of a script.
+    private func statementText(_ statement: Statement, in text: String) -> String {
+        // Only the statement is kept: the script around it may be large.
+        let utf8 = text.utf8
+        let lo = utf8.index(utf8.startIndex, offsetBy: min(statement.span.lowerBound, utf8.count))
+        let hi = utf8.index(utf8.startIndex, offsetBy: min(statement.span.upperBound, utf8.count))
+        return String(text[lo..<hi])
     }
 
     func plan(_ pipeline: Pipeline, _ checked: CheckedPipeline, trace: [Executor.StageTrace]? = nil) -> Frame {

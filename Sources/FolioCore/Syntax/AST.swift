@@ -88,7 +88,15 @@ public struct Expr: Sendable {
         case parameter(String)
         case negate(Expr)
         case not(Expr)
+        /// A comparison: `=`, `!=`, `<`, `<=`, `>`, `>=` (comparisons do not chain).
         case binary(BinaryOperator, Expr, Expr)
+        /// `a and b and …`: two or more terms, a flat list however long the chain.
+        case and([Expr])
+        /// `a or b or …`: two or more terms.
+        case or([Expr])
+        /// `a + b - c`, `a * b / c`: operators of one precedence applied left to right, as a
+        /// flat list (a chain of 100,000 terms is one node, never a 100,000-deep tree).
+        case arithmetic(Expr, [ArithmeticStep])
         /// `x [not] in (a, b)` or `x [not] in RANGE`
         case inList(Expr, [Expr], negated: Bool)
         case inRange(Expr, Expr, negated: Bool)
@@ -100,6 +108,12 @@ public struct Expr: Sendable {
 
     public var kind: Kind
     public var span: Range<Int>
+}
+
+/// One `op operand` of an arithmetic chain.
+public struct ArithmeticStep: Sendable {
+    public var op: BinaryOperator
+    public var operand: Expr
 }
 
 public enum Literal: Sendable, Equatable {

@@ -22,6 +22,14 @@ extension Expr {
         case .binary(let op, let l, let r):
             let p = op.precedence
             return l.operandText(above: p, right: false) + " " + op.rawValue + " " + r.operandText(above: p, right: true)
+        case .and(let terms), .or(let terms):
+            let p = precedence, word = p == 2 ? " and " : " or "
+            return terms.enumerated().map { i, t in t.operandText(above: p, right: i > 0) }.joined(separator: word)
+        case .arithmetic(let first, let steps):
+            let p = precedence
+            var text = first.operandText(above: p, right: false)
+            for step in steps { text += " " + step.op.rawValue + " " + step.operand.operandText(above: p, right: true) }
+            return text
         case .inList(let e, let items, let negated):
             return e.canonicalText + (negated ? " not in (" : " in (") + items.map(\.canonicalText).joined(separator: ", ") + ")"
         case .inRange(let e, let r, let negated): return e.canonicalText + (negated ? " not in " : " in ") + r.canonicalText
@@ -43,6 +51,9 @@ extension Expr {
     var precedence: Int {
         switch kind {
         case .binary(let op, _, _): op.precedence
+        case .or: 1
+        case .and: 2
+        case .arithmetic(_, let steps): steps.first?.op.precedence ?? 8
         case .not: 3
         case .inList, .inRange, .like, .between, .isNull, .has: 4
         case .negate: 7

@@ -2,33 +2,44 @@
 /// postfix `.field`, `[filter]`, calls.
 extension Parser {
     mutating func parseExpression() throws(Failure) -> Expr {
-        try parseOr()
+        let e = try parseOr()
+        // The outermost expression: its tree may be deeper than the brackets around its
+        // parts (a path of many steps), so its depth is measured once, without recursion.
+        if nesting == 0, let (depth, span) = ExprDepth.exceeding(Parser.maxDepth, e) {
+            _ = depth
+            throw fail(span, Messages.nestedTooDeeply(Parser.maxDepth))
+        }
+        return e
     }
 
     mutating func parseOr() throws(Failure) -> Expr {
-        var left = try parseAnd()
+        let first = try parseAnd()
+        var terms = [first]
         while !atStatementEnd, isKeyword("or") {
             _ = advance()
-            let right = try parseAnd()
-            left = Expr(kind: .binary(.or, left, right), span: left.span.lowerBound..<right.span.upperBound)
+            terms.append(try parseAnd())
         }
-        return left
+        if terms.count == 1 { return first }
+        return Expr(kind: .or(terms), span: first.span.lowerBound..<terms[terms.count - 1].span.upperBound)
     }
 
     mutating func parseAnd() throws(Failure) -> Expr {
-        var left = try parseNot()
+        let first = try parseNot()
+        var terms = [first]
         while !atStatementEnd, isKeyword("and") {
             _ = advance()
-            let right = try parseNot()
-            left = Expr(kind: .binary(.and, left, right), span: left.span.lowerBound..<right.span.upperBound)
+            terms.append(try parseNot())
         }
-        return left
+        if terms.count == 1 { return first }
+        return Expr(kind: .and(terms), span: first.span.lowerBound..<terms[terms.count - 1].span.upperBound)
     }
 
     mutating func parseNot() throws(Failure) -> Expr {
         if isKeyword("not") {
             let t = advance()
+            try enter(t)
             let operand = try parseNot()
+            nesting -= 1
             return Expr(kind: .not(operand), span: t.start..<operand.span.upperBound)
         }
         return try parseComparison()
@@ -107,7 +118,7 @@ extension Parser {
     }
 
     mutating func parseParenthesizedList() throws(Failure) -> ([Expr], Int) {
-        _ = try expect(.leftParen, "'('")
+        try enter(try expect(.leftParen, "'('"))
         depth += 1
         var items: [Expr] = []
         if current.kind != .rightParen {
@@ -118,36 +129,51 @@ extension Parser {
         }
         let close = try expect(.rightParen, "',' or ')'")
         depth -= 1
+        nesting -= 1
         return (items, close.end)
     }
 
     mutating func parseAdditive() throws(Failure) -> Expr {
-        var left = try parseMultiplicative()
+        let first = try parseMultiplicative()
+        var steps: [ArithmeticStep] = []
         while !atStatementEnd, current.kind == .plus || current.kind == .minus {
             let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
-            let right = try parseMultiplicative()
-            left = Expr(kind: .binary(op, left, right), span: left.span.lowerBound..<right.span.upperBound)
+            steps.append(ArithmeticStep(op: op, operand: try parseMultiplicative()))
         }
-        return left
+        return Self.chain(first, steps)
     }
 
     mutating func parseMultiplicative() throws(Failure) -> Expr {
-        var left = try parseUnary()
+        let first = try parseUnary()
+        var steps: [ArithmeticStep] = []
         while !atStatementEnd, current.kind == .star || current.kind == .slash {
             let op: BinaryOperator = advance().kind == .star ? .multiply : .divide
-            let right = try parseUnary()
-            left = Expr(kind: .binary(op, left, right), span: left.span.lowerBound..<right.span.upperBound)
+            steps.append(ArithmeticStep(op: op, operand: try parseUnary()))
         }
-        return left
+        return Self.chain(first, steps)
+    }
+
+    static func chain(_ first: Expr, _ steps: [ArithmeticStep]) -> Expr {
+        guard let last = steps.last else { return first }
+        return Expr(kind: .arithmetic(first, steps), span: first.span.lowerBound..<last.operand.span.upperBound)
     }
 
     mutating func parseUnary() throws(Failure) -> Expr {
         if current.kind == .minus {
             let t = advance()
+            try enter(t)
             let operand = try parseUnary()
+            nesting -= 1
             return Expr(kind: .negate(operand), span: t.start..<operand.span.upperBound)
         }
         return try parsePostfix()
+    }
+
+    /// One level deeper into an expression (brackets, `not`, unary minus, arguments):
+    /// refused past ``Parser/maxDepth``, before the parser's own recursion is at risk.
+    mutating func enter(_ t: Token) throws(Failure) {
+        nesting += 1
+        if nesting > Parser.maxDepth { throw fail(t.span, Messages.nestedTooDeeply(Parser.maxDepth)) }
     }
 
     mutating func parsePostfix() throws(Failure) -> Expr {
@@ -159,11 +185,12 @@ extension Parser {
                 let name = try parseName()
                 e = Expr(kind: .member(e, name), span: e.span.lowerBound..<name.span.upperBound)
             } else if current.kind == .leftBracket, !(current.newlineBefore && depth == 0) {
-                _ = advance()
+                try enter(advance())
                 depth += 1
                 let condition = try parseExpression()
                 let close = try expect(.rightBracket, "']' to close the filter")
                 depth -= 1
+                nesting -= 1
                 e = Expr(kind: .filter(e, condition), span: e.span.lowerBound..<close.end)
             } else {
                 return e
@@ -197,11 +224,12 @@ extension Parser {
             _ = advance()
             return Expr(kind: .parameter(String(text(t).dropFirst())), span: t.span)
         case .leftParen:
-            _ = advance()
+            try enter(advance())
             depth += 1
             let inner = try parseExpression()
             let close = try expect(.rightParen, "')'")
             depth -= 1
+            nesting -= 1
             return Expr(kind: inner.kind, span: t.start..<close.end)
         case .quotedIdentifier:
             let name = try parseName()
@@ -276,26 +304,49 @@ extension Parser {
 
     /// `42`, `3.5`, `1_000_000`, `250k`, `1.2M`.
     mutating func numberLiteral(_ t: Token) throws(Failure) -> Literal {
-        var s = text(t).replacingOccurrences(of: "_", with: "")
-        var scale: Double = 1
-        var intScale: Int64 = 1
-        if let last = s.last, "kKmMbB".contains(last) {
-            switch last.lowercased() {
-            case "k": (scale, intScale) = (1e3, 1_000)
-            case "m": (scale, intScale) = (1e6, 1_000_000)
-            default: (scale, intScale) = (1e9, 1_000_000_000)
-            }
-            s.removeLast()
+        guard let literal = Self.numberValue(text(t)) else { throw fail(t.span, Messages.numberTooLarge) }
+        return literal
+    }
+
+    /// The value of a number's text, exactly: the digits are read as a decimal and the scale
+    /// suffix moves its point (`8.2m` is 8,200,000 and `1.005k` is 1,005, never
+    /// 8199999.999…). A whole result is an int; anything else a decimal, rounded once.
+    /// Nil when it is too large.
+    public static func numberValue(_ text: String) -> Literal? {
+        var s = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var exponent = 0
+        switch s.last {
+        case "k", "K": exponent = 3
+        case "m", "M": exponent = 6
+        case "b", "B": exponent = 9
+        default: break
         }
-        if !s.contains("."), let v = Int64(s) {
-            let (r, overflow) = v.multipliedReportingOverflow(by: intScale)
-            guard !overflow else { throw fail(t.span, Messages.numberTooLarge) }
-            return .int(r)
+        if exponent > 0 { s.removeLast() }
+        var whole = s, fraction: Substring = ""
+        if let dot = s.firstIndex(of: ".") {
+            whole = s[..<dot]
+            fraction = s[s.index(after: dot)...]
         }
-        guard let d = Double(s), d.isFinite else { throw fail(t.span, Messages.numberTooLarge) }
-        let v = d * scale
-        if v == v.rounded(), abs(v) < 9.0e18, scale > 1 { return .int(Int64(v)) }
-        return .decimal(v)
+        guard !whole.isEmpty || !fraction.isEmpty, (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // A fraction with no scale stays a decimal (`2.0` is a decimal, as written).
+        if !fraction.isEmpty, exponent == 0 {
+            guard let d = Double(s), d.isFinite else { return nil }
+            return .decimal(d)
+        }
+        var digits = String(whole + fraction)
+        let shift = exponent - fraction.count
+        if shift >= 0 {
+            digits += String(repeating: "0", count: shift)
+            if let v = Int64(digits) { return .int(v) }
+            guard let d = Double(digits), d.isFinite else { return nil }
+            return .decimal(d)
+        }
+        // The point falls inside the digits: `1.2345k` is 1234.5.
+        let point = digits.index(digits.endIndex, offsetBy: shift)
+        digits.insert(".", at: point)
+        guard let d = Double(digits), d.isFinite else { return nil }
+        if d == d.rounded(), Swift.abs(d) < 9.0e18 { return .int(Int64(d)) }
+        return .decimal(d)
     }
 
     func unescape(_ t: Token) -> String {

@@ -11,6 +11,12 @@ public struct Parser {
     var index = 0
     /// Open brackets around the current token.
     var depth = 0
+    /// How deep the current expression is nested (brackets, `not`, unary minus, arguments).
+    var nesting = 0
+    /// The deepest an expression may nest. Every pass over an expression (checking,
+    /// compiling, evaluating, printing, SQL) recurses once per level, so this bounds their
+    /// stacks: see `docs/reliability.md` for the measurement behind the number.
+    public static let maxDepth = 256
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(_ text: String) {
@@ -93,12 +99,14 @@ public struct Parser {
                 continue
             }
             depth = 0
+            nesting = 0
             let startIndex = index
             do throws(Failure) {
                 statements.append(try parseStatement())
                 if !atStatementEnd { throw unexpected(expected: "'|' or the end of the statement") }
             } catch {
                 depth = 0
+                nesting = 0
                 // Always move on: skip the rest of the statement, or at least the token that failed.
                 if !atStatementEnd || index == startIndex { skipToStatementEnd() }
             }
@@ -189,6 +197,7 @@ public struct Parser {
     /// Skips the rest of a stage with a mistake: to the next `|` outside brackets, or the end of the statement.
     mutating func skipToNextStage() {
         depth = 0
+        nesting = 0
         var nesting = 0
         while current.kind != .end, current.kind != .semicolon {
             if nesting == 0, current.kind == .pipe { return }
