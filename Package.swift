@@ -8,9 +8,7 @@ let package = Package(
         .executable(name: "folio", targets: ["folio"]),
         .library(name: "FolioCore", targets: ["FolioCore"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
+    dependencies: [],
     targets: [
         // libedit, through pkg-config; only the line reader imports it.
         .systemLibrary(
@@ -38,10 +36,7 @@ let package = Package(
         .target(name: "FolioREPL", dependencies: ["FolioCore", "FolioLineEditor"]),
         .executableTarget(
             name: "folio",
-            dependencies: [
-                "FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal"]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
         .testTarget(name: "FolioREPLTests", dependencies: ["FolioREPL", "FolioLineEditor", "FolioCore"]),

@@ -1,18 +1,38 @@
-import ArgumentParser
 import Foundation
 import FolioCore
 
 /// folio: a REPL and query language for account-management data.
-struct Folio: ParsableCommand {
+enum Folio {
     static let version = "0.1.0"
 
-    static let configuration = CommandConfiguration(
-        commandName: "folio",
-        abstract: "Query account-management data: accounts, contacts, opportunities, managers, activities.",
-        version: version,
-        subcommands: [Interactive.self, Run.self, Generate.self, SQL.self],
-        defaultSubcommand: Interactive.self
-    )
+    /// Runs the command the arguments name; returns the exit status.
+    static func main(_ args: [String]) -> ExitStatus {
+        let arguments: Arguments
+        do throws(Arguments.UsageError) {
+            arguments = try Arguments.parse(args)
+        } catch {
+            writeStderr("error: \(error.message)\n(folio --help shows the options)\n")
+            return .usage
+        }
+        if arguments.wantsVersion {
+            writeStdout(version + "\n")
+            return .success
+        }
+        if arguments.wantsHelp {
+            writeStdout(Arguments.help(for: arguments.command == .repl ? nil : arguments.command))
+            return .success
+        }
+        do {
+            switch arguments.command {
+            case .repl: return try Commands.interactive(arguments)
+            case .run: return try Commands.run(arguments)
+            case .generate: return Commands.generate(arguments)
+            case .sql: return Commands.sql(arguments)
+            }
+        } catch {
+            return error.status
+        }
+    }
 }
 
 /// Exit codes of SPEC §5.
@@ -47,4 +67,3 @@ func writeAll(_ fd: Int32, _ s: String) {
         }
     }
 }
-

@@ -7,12 +7,12 @@ import FolioREPL
 /// A loaded portfolio and a session over it, with the output settings of the command line.
 final class Workspace {
     let session: Session
-    let options: CommonOptions
+    let options: Arguments
     let report: LoadReport
     var format: OutputFormat
     let terminal: Bool
 
-    init(_ options: CommonOptions) throws {
+    init(_ options: Arguments) throws(Exit) {
         self.options = options
         terminal = isatty(STDOUT_FILENO) == 1
         format = options.outputFormat(terminal: terminal)

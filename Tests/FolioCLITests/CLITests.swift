@@ -187,6 +187,32 @@ import Testing
         #expect(!second.stderr.contains("snapshot: wrote"))
     }
 
+    /// Options serve their command whether they come before or after its word.
+    @Test func optionsBeforeOrAfterTheCommand() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("q.folio")
+        try "accounts | where tier = $tier | count\n".write(to: file, atomically: true, encoding: .utf8)
+        let before = try Self.folio(["--data", Self.samples, "--param", "tier=key", "run", file.path])
+        let after = try Self.folio(["run", file.path, "--data", Self.samples, "--param=tier=key"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout == after.stdout)
+        #expect(before.stdout == "count\n52\n")
+        let wrong = try Self.folio(["--accounts", "5", "-c", "accounts | count"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.hasPrefix("error: --accounts is not an option of the REPL or -c"))
+        let typo = try Self.folio(["--dtaa", "x"])
+        #expect(typo.stderr.hasPrefix("error: unknown option '--dtaa' (did you mean '--data'?)"))
+    }
+
+    /// Scripts pass parameters by the thousand: one pass over the arguments.
+    @Test func thousandsOfParameters() throws {
+        let params = (1...8000).flatMap { ["--param", "p\($0)=\($0)"] }
+        let r = try Self.folio(["-c", "accounts | where health > $p7999 - 7950 | count"] + params)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == (try Self.folio(["-c", "accounts | where health > 49 | count"])).stdout)
+    }
+
     @Test func versionAndHelp() throws {
         let v = try Self.folio(["--version"])
         #expect(v.status == 0)
@@ -194,6 +220,9 @@ import Testing
         let h = try Self.folio(["--help"])
         #expect(h.status == 0)
         #expect(h.stdout.contains("generate"))
+        let sub = try Self.folio(["help", "run"])
+        #expect(sub.stdout.hasPrefix("folio run: Run saved query files."))
+        #expect(try Self.folio(["run", "--help"]).stdout == sub.stdout)
     }
 
     @Test func generateWritesAPortfolioThatLoads() throws {

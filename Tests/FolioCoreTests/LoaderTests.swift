@@ -207,6 +207,17 @@ import Testing
             == "accounts.csv:3:1: error: duplicate id \"A1\" (first on line 2)")
     }
 
+    /// A file of many duplicates reports the first, located, and a lenient load keeps the
+    /// first row of each id (each duplicate was once located by reading the file again).
+    @Test func manyDuplicateIDs() throws {
+        let rows = (0..<20).flatMap { _ in (1...500).map { "A\($0),Acme \($0),M1,10,,EMEA" } }.joined(separator: "\n") + "\n"
+        #expect(loadError(accounts(rows)) == "accounts.csv:502:1: error: duplicate id \"A1\" (first on line 2)")
+        let (store, report) = try load(accounts(rows), lenient: true)
+        #expect(store.table("accounts")?.rowCount == 500)
+        #expect(report.skipped.counts["duplicate id"] == 9_500)
+        #expect(report.skipped.examples["duplicate id"]?.description == "accounts.csv:502:1: error: duplicate id \"A1\" (first on line 2)")
+    }
+
     @Test func danglingKey() {
         #expect(loadError(accounts("A1,Acme,M9,10,,EMEA\n"))
             == "accounts.csv:2:9: error: 'owner_id' is \"M9\", but no managers row has that id")

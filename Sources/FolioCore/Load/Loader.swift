@@ -424,8 +424,13 @@ public enum Loader {
             keep?[row] = false
             let id = ids.string(row)
             let idField = rows.builders[0].source ?? 0
-            rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]), column: jsonl ? 1 : columnOf(line: Int(rows.lines[row]), field: idField, in: buf),
+            // Only the first duplicate, the one reported, is located to its column: that reads
+            // the file again from the start (a file of many duplicates must not read it once each).
+            let located = rows.skipped.counts["duplicate id"] == nil
+            rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]),
+                                       column: jsonl ? 1 : (located ? columnOf(line: Int(rows.lines[row]), field: idField, in: buf) : nil),
                                        kind: "duplicate id", message: "duplicate id \"\(id.count > 40 ? String(id.prefix(40)) + "…" : id)\" (first on line \(rows.lines[first]))"))
+            if !lenient { break }
         }
         guard let keep else {
             rows.idIndex = index
