@@ -8,7 +8,10 @@ let package = Package(
         .executable(name: "folio", targets: ["folio"]),
         .library(name: "FolioCore", targets: ["FolioCore"]),
     ],
-    dependencies: [],
+    dependencies: [
+        // Workbooks (.xlsx) are ZIP archives of XML: read and written through ZIPFoundation.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
     targets: [
         // libedit, through pkg-config; only the line reader imports it.
         .systemLibrary(
@@ -19,12 +22,20 @@ let package = Package(
         // The engine: schema, store, loader, language, planner, evaluator, output. No libedit.
         .target(
             name: "FolioCore",
-            dependencies: ["CPrefetch"],
+            dependencies: ["CPrefetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // The loader appends to columns held by builder objects millions of times a
             // second; dynamic exclusivity checks on those accesses cost ~10% of a load.
             // The store is immutable once loaded and the builders are confined to one task.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // libpq, through pkg-config; only the PostgreSQL driver imports it.
+        .systemLibrary(
+            name: "CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // The PostgreSQL driver: connections, queries with bind parameters, COPY, cancel.
+        .target(name: "FolioPostgres", dependencies: ["CLibpq"]),
         // A cache prefetch hint, which Swift cannot express.
         .target(name: "CPrefetch"),
         // SIGINT without SA_RESTART and the terminal's width: C, because signal handlers
@@ -39,6 +50,8 @@ let package = Package(
             dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal"]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
+        // Needs a server: skipped unless FOLIO_TEST_POSTGRES names one (.ci/run starts one).
+        .testTarget(name: "FolioPostgresTests", dependencies: ["FolioPostgres"]),
         .testTarget(name: "FolioREPLTests", dependencies: ["FolioREPL", "FolioLineEditor", "FolioCore"]),
         // Runs the built `folio` binary: arguments, exit codes, stdout and stderr.
         .testTarget(name: "FolioCLITests", dependencies: ["folio"]),

@@ -1,0 +1,4 @@
+import Testing
+@testable import FolioPostgres
+
+@Suite struct PostgresConnectionTests {}
