@@ -45,10 +45,20 @@ public struct CheckedSortKey: Sendable {
     public var nullsFirst: Bool
 }
 
-/// One step along a to-one relationship: in table `table`, follow the key field `field`.
+/// One step along a to-one relationship: in table `table`, follow the key field `field` —
+/// to the row it names, or, for `root`, to the top of the hierarchy that key makes.
 public struct Hop: Sendable, Equatable {
     public var table: Int
     public var field: Int
+    /// `root`: the topmost ancestor along the self-referencing key `field` (the row itself
+    /// when it has no parent).
+    public var toRoot: Bool = false
+
+    public init(table: Int, field: Int, toRoot: Bool = false) {
+        self.table = table
+        self.field = field
+        self.toRoot = toRoot
+    }
 }
 
 public struct TExpr: Sendable {
@@ -88,6 +98,9 @@ public struct TExpr: Sendable {
         case collectionField(CollectionRef, TExpr)
         /// `count(coll)`, `exists(coll)`, `sum(coll.field)`, … over the child rows.
         case collectionAggregate(Aggregate, CollectionRef, TExpr?)
+        /// An analytic function over the rows of the result, in their order at that stage;
+        /// `id` tells the executor which precomputed column holds its values.
+        case analytic(AnalyticFunction, TExpr?, descending: Bool, per: TExpr?, id: Int)
         /// A computed string read as a value of a picklist (null when it is not one), so that
         /// `stage < lower("CLOSED_WON")` orders by the declared stages.
         case toEnum(TExpr, EnumDomain)
@@ -105,15 +118,69 @@ public struct CheckedArithmeticStep: Sendable {
     public var type: ValueType
 }
 
-/// Where a collection's rows come from: follow `hops` (to-one) from the row, then the
-/// to-many relationship `name` of `parent`, keeping the child rows that pass every filter.
+/// Where a collection's rows come from: one or more steps from the row, each following
+/// to-one hops and then a to-many relationship (or a hierarchy), keeping the rows that pass
+/// the step's filters. `team.opportunities[stage = "closed_won"]` is two steps: a manager's
+/// team, then each member's opportunities, filtered. The rows of a collection of collections
+/// are distinct: a row reached along two paths counts once.
 public struct CollectionRef: Sendable {
+    public var steps: [CollectionStep]
+
+    public init(steps: [CollectionStep]) { self.steps = steps }
+
+    /// The entity of the rows the collection ends with.
+    public var child: Int { steps[steps.count - 1].child }
+
+    /// The conditions on the rows the collection ends with.
+    public var filters: [TExpr] {
+        get { steps[steps.count - 1].filters }
+        set { steps[steps.count - 1].filters = newValue }
+    }
+
+    /// One to-many relationship of the row itself (no hops, no hierarchy): the form the
+    /// planner and the fast paths know.
+    public var single: CollectionStep? {
+        guard steps.count == 1, steps[0].hops.isEmpty, case .children = steps[0].kind else { return nil }
+        return steps[0]
+    }
+
+    /// Whether two paths may reach the same row, so that rows must be made distinct: a
+    /// step after the first that follows a to-one hop, or climbs a hierarchy.
+    public var mayRepeat: Bool {
+        steps.dropFirst().contains { step in
+            if !step.hops.isEmpty { return true }
+            if case .ancestors = step.kind { return true }
+            return false
+        }
+    }
+}
+
+/// One step of a collection: from the current rows, follow `hops`, then the relationship.
+public struct CollectionStep: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The inverse of a foreign key: `opportunities`, `team`, `children`.
+        case children(String)
+        /// Every row below, along the self-referencing key `field`: children, theirs, ….
+        case descendants(field: Int)
+        /// Every row above along `field`: the parent, its parent, … up to the top.
+        case ancestors(field: Int)
+    }
+
     public var hops: [Hop]
+    /// The entity the relationship starts from (after the hops).
     public var parent: Int
-    public var name: String
+    public var kind: Kind
     public var child: Int
-    /// Conditions on the child rows, checked in the child's scope.
     public var filters: [TExpr]
+
+    /// The collection's name as the schema has it (lowercased), for `.children`.
+    public var name: String {
+        switch kind {
+        case .children(let n): n
+        case .descendants: "descendants"
+        case .ancestors: "ancestors"
+        }
+    }
 }
 
 /// The scalar functions of SPEC §4.
@@ -121,6 +188,11 @@ public enum Function: String, Sendable, CaseIterable {
     case lower, upper, length, contains, starts_with, ends_with, coalesce
     case `if`, round, abs, floor, ceil
     case year, quarter, month, day, fiscal_year, fiscal_quarter, start_of, days_since, days_until
+}
+
+/// The analytic functions of SPEC §4: they see the rows of the result, not one row.
+public enum AnalyticFunction: String, Sendable, CaseIterable {
+    case rank, row_number, share, running_sum, previous, next
 }
 
 /// Aggregates: recognised so that a misplaced one gets a precise message.

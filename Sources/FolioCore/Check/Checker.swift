@@ -183,9 +183,17 @@ public struct Checker {
         var stages: [CheckedStage] = []
         stageLoop: for stage in p.stages {
             let before = diagnostics.count
+            // Analytic functions need rows of a result to see (or a select, which makes one).
+            var isResult = false
+            if case .frame = scope { isResult = true }
+            let resultRows = isResult
+            func placed(_ t: TExpr, _ allowed: Bool) throws(Diagnostic) -> TExpr {
+                try placeAnalytics(t, allowed: allowed)
+                return t
+            }
             switch stage.kind {
             case .where(let e):
-                if let c = attempt({ () throws(Diagnostic) in try condition(e, scope) }) { stages.append(.filter(c)) }
+                if let c = attempt({ () throws(Diagnostic) in try placed(try condition(e, scope), resultRows) }) { stages.append(.filter(c)) }
             case .select(let items):
                 var columns: [(name: String, expr: TExpr)] = []
                 for item in items {
@@ -203,7 +211,7 @@ public struct Checker {
                         if alias == nil, case .binary(.equal, let l, _) = e.kind, case .name(let n) = l.kind {
                             warnings.append(Diagnostic(e.span, Messages.comparisonInSelect(n)))
                         }
-                        if let t = attempt({ () throws(Diagnostic) in try value(e, scope) }) { columns.append((alias?.text ?? e.canonicalText, t)) }
+                        if let t = attempt({ () throws(Diagnostic) in try placed(try value(e, scope), true) }) { columns.append((alias?.text ?? e.canonicalText, t)) }
                     }
                 }
                 if diagnostics.count > before { break stageLoop }
@@ -212,7 +220,7 @@ public struct Checker {
             case .sort(let keys):
                 var checked: [CheckedSortKey] = []
                 for k in keys {
-                    if let t = attempt({ () throws(Diagnostic) in try sortable(k.expr, scope) }) {
+                    if let t = attempt({ () throws(Diagnostic) in try placed(try sortable(k.expr, scope), resultRows) }) {
                         checked.append(CheckedSortKey(expr: t, descending: k.descending, nullsFirst: k.nullsFirst ?? false))
                     }
                 }
@@ -223,8 +231,8 @@ public struct Checker {
                 if let count, let skip { stages.append(.limit(count, offset: skip)) }
             case .top(let n, let by, let descending, let per):
                 let count = attempt({ () throws(Diagnostic) in try wholeNumber(n, "top") })
-                let key = attempt({ () throws(Diagnostic) in try sortable(by, scope) })
-                let group: TExpr? = per.flatMap { e in attempt({ () throws(Diagnostic) in try sortable(e, scope) }) }
+                let key = attempt({ () throws(Diagnostic) in try placed(try sortable(by, scope), resultRows) })
+                let group: TExpr? = per.flatMap { e in attempt({ () throws(Diagnostic) in try placed(try sortable(e, scope), resultRows) }) }
                 if let count, let key, per == nil || group != nil {
                     stages.append(.top(count, CheckedSortKey(expr: key, descending: descending, nullsFirst: false), per: group))
                 }
@@ -251,11 +259,11 @@ public struct Checker {
                     diagnostics.append(Diagnostic(stage.keywordSpan, Messages.chartNotLast))
                     break stageLoop
                 }
-                let v = attempt({ () throws(Diagnostic) in try value(valueExpr, scope) })
+                let v = attempt({ () throws(Diagnostic) in try placed(try value(valueExpr, scope), resultRows) })
                 if let v, !v.type.isNumeric {
                     diagnostics.append(Diagnostic(valueExpr.span, Messages.typeMismatch("chart", expected: "a number to draw", found: v.type.description)))
                 }
-                let l: TExpr? = labelExpr.flatMap { e in attempt({ () throws(Diagnostic) in try value(e, scope) }) }
+                let l: TExpr? = labelExpr.flatMap { e in attempt({ () throws(Diagnostic) in try placed(try value(e, scope), resultRows) }) }
                 if let v, labelExpr == nil || l != nil {
                     stages.append(.chart(value: v, label: l, valueName: valueExpr.canonicalText, labelName: labelExpr?.canonicalText))
                 }
@@ -279,6 +287,7 @@ public struct Checker {
             }
             let t = try value(e, scope)
             if t.type == .list { throw Diagnostic(e.span, Messages.typeMismatch("a group key", expected: "a single value", found: "a list")) }
+            try placeAnalytics(t, allowed: false)
             keys.append((alias?.text ?? e.canonicalText, t))
         }
         return keys
@@ -293,6 +302,12 @@ public struct Checker {
 
     /// An item of `aggregate …`: an aggregate function over the rows of each group.
     func aggregate(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> CheckedAggregate {
+        let a = try aggregateItem(e, scope)
+        for part in [a.argument, a.condition].compactMap({ $0 }) { try placeAnalytics(part, allowed: false) }
+        return a
+    }
+
+    func aggregateItem(_ e: Expr, _ scope: Scope) throws(Diagnostic) -> CheckedAggregate {
         guard case .call(let name, let args) = e.kind, let f = Aggregate(rawValue: name.text.lowercased()), f != .exists else {
             if case .call(let name, _) = e.kind, Aggregate(rawValue: name.text.lowercased()) == nil, Function(rawValue: name.text.lowercased()) == nil {
                 let all = Aggregate.allCases.map(\.rawValue)
@@ -391,8 +406,17 @@ public struct Checker {
             if let (ref, table, hops) = inner {
                 let f = try member(field, of: table, hops: hops, span: field.span)
                 switch f.type {
-                case .collection, .list:
-                    throw Diagnostic(field.span, Messages.notSupportedYet("'.\(field.text)' on a collection (a collection or list of each of its rows)"))
+                case .collection:
+                    // A collection of a collection: its steps follow the first's.
+                    guard case .collection(let next) = f.kind else { preconditionFailure("a collection type without a collection") }
+                    let joined = CollectionRef(steps: ref.steps + next.steps)
+                    if joined.steps.count > Parser.maxDepth {
+                        throw Diagnostic(field.span, Messages.nestedTooDeeply(Parser.maxDepth))
+                    }
+                    return TExpr(kind: .collection(joined), type: f.type, span: e.span)
+                case .list:
+                    // A list field of each row, the lists joined (`accounts.products`).
+                    return TExpr(kind: .collectionField(ref, f), type: .list, span: e.span)
                 case .record:
                     // Followed further (`contacts.account.name`); on its own it is a relationship, not a value.
                     return TExpr(kind: .collectionField(ref, f), type: f.type, span: e.span)
@@ -490,7 +514,10 @@ public struct Checker {
             return TExpr(kind: .between(t, l, h, negated: negated), type: .bool, span: e.span)
         case .isNull(let x, let negated):
             // `parent is null` asks about the relationship's key.
-            if case .field(let hops, _, -1) = try resolve(x, scope).kind, let last = hops.last {
+            if case .field(var hops, _, -1) = try resolve(x, scope).kind {
+                // `root` is never null where the row before it exists.
+                while hops.last?.toRoot == true { hops.removeLast() }
+                guard let last = hops.last else { return TExpr(kind: .constant(.bool(negated)), type: .bool, span: e.span) }
                 let key = TExpr(kind: .field(hops: Array(hops.dropLast()), table: last.table, field: last.field), type: .string, span: x.span)
                 return TExpr(kind: .isNull(key, negated: negated), type: .bool, span: e.span)
             }
@@ -510,6 +537,8 @@ public struct Checker {
             return TExpr(kind: .has(t, mode, checked, negated: negated), type: .bool, span: e.span)
         case .call(let name, let args):
             return try call(name, args, e.span, scope)
+        case .analytic(let name, let argument, let descending, let per):
+            return try analytic(name, argument, descending: descending, per: per, e.span, scope)
         }
     }
 
@@ -543,10 +572,23 @@ public struct Checker {
             return TExpr(kind: .field(hops: hops + [Hop(table: table, field: f)], table: target, field: -1), type: .record(ref.target), span: span)
         }
         if let c = store.schema.collection(n.text, of: t.name), let child = store.tables.firstIndex(where: { $0.name == c.child }) {
-            let ref = CollectionRef(hops: hops, parent: table, name: c.name.lowercased(), child: child, filters: [])
-            return TExpr(kind: .collection(ref), type: .collection(c.child), span: span)
+            let step = CollectionStep(hops: hops, parent: table, kind: .children(c.name.lowercased()), child: child, filters: [])
+            return TExpr(kind: .collection(CollectionRef(steps: [step])), type: .collection(c.child), span: span)
         }
-        let candidates = t.def.fields.map(\.name) + t.def.fields.compactMap { $0.reference?.name } + store.schema.collections(of: t.name).map(\.name)
+        // The hierarchy of a self-referencing key: its names come after the schema's own.
+        if let f = t.def.hierarchyField {
+            switch n.text.lowercased() {
+            case "root":
+                return TExpr(kind: .field(hops: hops + [Hop(table: table, field: f, toRoot: true)], table: table, field: -1), type: .record(t.name), span: span)
+            case "descendants", "ancestors":
+                let kind: CollectionStep.Kind = n.text.lowercased() == "descendants" ? .descendants(field: f) : .ancestors(field: f)
+                let step = CollectionStep(hops: hops, parent: table, kind: kind, child: table, filters: [])
+                return TExpr(kind: .collection(CollectionRef(steps: [step])), type: .collection(t.name), span: span)
+            default: break
+            }
+        }
+        let hierarchy = t.def.hierarchyField == nil ? [] : ["ancestors", "descendants", "root"]
+        let candidates = t.def.fields.map(\.name) + t.def.fields.compactMap { $0.reference?.name } + store.schema.collections(of: t.name).map(\.name) + hierarchy
         if let agg = Aggregate(rawValue: n.text.lowercased()), agg == .count {
             throw Diagnostic(n.span, Messages.aggregateOutsideGroup("count"))
         }
@@ -643,6 +685,61 @@ public struct Checker {
         case (.money, .money): return op == .multiply ? .decimal : .money
         case (.money, .int), (.int, .money), (.money, .decimal), (.decimal, .money): return .money
         default: return .decimal
+        }
+    }
+
+    // MARK: - Analytic functions
+
+    private static let analyticIDs = VersionCounter()
+
+    /// `rank(arr desc per region)` and the others: typed here; where they may stand is
+    /// checked with the stage (``placeAnalytics(_:allowed:)``).
+    func analytic(_ name: Name, _ argument: Expr?, descending: Bool, per: Expr?, _ span: Range<Int>, _ scope: Scope) throws(Diagnostic) -> TExpr {
+        guard let f = AnalyticFunction(rawValue: name.text.lowercased()) else { preconditionFailure("the parser made an analytic call of another name") }
+        let text = f.rawValue
+        if descending, f != .rank, f != .row_number {
+            throw Diagnostic(span, Messages.analyticForm(text, "only rank and row_number take a direction (desc)"))
+        }
+        var arg: TExpr?
+        if let argument {
+            let a = try value(argument, scope)
+            if a.type == .list { throw Diagnostic(argument.span, Messages.typeMismatch("\(text)()", expected: "a single value", found: "a list")) }
+            if !a.analytics.isEmpty { throw Diagnostic(argument.span, Messages.analyticForm(text, "an analytic function cannot contain another")) }
+            arg = a
+        } else if f != .row_number {
+            throw Diagnostic(span, Messages.argumentCount(text, expected: "one argument: \(text)(EXPR [per KEY])", found: 0))
+        }
+        if f == .share || f == .running_sum, let a = arg, !a.type.isNumeric {
+            throw Diagnostic(argument?.span ?? span, Messages.typeMismatch("\(text)()", expected: "a number", found: a.type.description))
+        }
+        var key: TExpr?
+        if let per {
+            let k = try value(per, scope)
+            if k.type == .list { throw Diagnostic(per.span, Messages.typeMismatch("per", expected: "a single value", found: "a list")) }
+            if !k.analytics.isEmpty { throw Diagnostic(per.span, Messages.analyticForm(text, "an analytic function cannot contain another")) }
+            key = k
+        }
+        let type: ValueType
+        switch f {
+        case .rank, .row_number: type = .int
+        case .share: type = .decimal
+        case .running_sum: type = arg?.type == .null ? .int : (arg?.type ?? .int)
+        case .previous, .next: type = arg?.type ?? .null
+        }
+        return TExpr(kind: .analytic(f, arg, descending: descending, per: key, id: Self.analyticIDs.next()), type: type, span: span)
+    }
+
+    /// Analytic functions see the rows of a result: allowed in `select`, and in `where`,
+    /// `sort`, `top` or `chart` once the rows are a result (after `select`, `group by` or
+    /// `distinct`); never inside an aggregate or a collection.
+    func placeAnalytics(_ e: TExpr, allowed: Bool) throws(Diagnostic) {
+        var stack: [(TExpr, Bool)] = [(e, allowed)]
+        while let (x, ok) = stack.popLast() {
+            if case .analytic(let f, _, _, _, _) = x.kind, !ok {
+                throw Diagnostic(x.span, Messages.analyticPlace(f.rawValue))
+            }
+            for o in x.operands { stack.append((o, ok)) }
+            for c in x.collectionParts { stack.append((c, false)) }
         }
     }
 

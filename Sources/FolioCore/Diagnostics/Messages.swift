@@ -48,6 +48,15 @@ public enum Messages {
     static let fiscalUnit: Text = ("fiscal periods are quarters and years", "write this fiscal quarter or next fiscal year")
     static let rangeCount: Text = ("expected a whole number of periods", "write last 30 days or next 2 quarters")
     static let numberTooLarge: Text = ("number is too large", nil)
+    static func analyticForm(_ name: String, _ problem: String) -> Text {
+        ("\(name)(): \(problem)", "write rank(EXPR [desc] [per KEY]), share(EXPR [per KEY]), running_sum, previous or next(EXPR [per KEY])")
+    }
+
+    static func analyticPlace(_ name: String) -> Text {
+        ("\(name)() sees the rows of a result, not one row",
+         "use it in select (accounts | select name, \(name == "rank" || name == "row_number" ? "\(name)(arr desc)" : "\(name)(arr)")), or in a where or sort after a select or group by; not inside an aggregate, a group key or a collection")
+    }
+
     static func nestedTooDeeply(_ limit: Int) -> Text {
         ("expression nested too deeply (more than \(limit) levels)",
          "split it with let, or write long lists of conditions as one flat chain (a and b and c …)")

@@ -75,8 +75,13 @@ public struct Executor {
         var counted: Int? = nil
         while let stage = stages.popFirst() {
             defer { lap(counted ?? rows?.count ?? rowCount(source)) }
-            let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
+            var compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let count = rowCount(source)
+            // Analytic functions see all the stage's rows, in their order, before it runs.
+            let exprs = Self.expressions(of: stage)
+            if exprs.contains(where: { !$0.analytics.isEmpty }) {
+                compiler.analytics = try Analytics.compute(exprs, rows: rows, count: count, compiler: compiler, cancellation: cancellation)
+            }
             switch stage {
             case .filter(let e):
                 guard case .table = source else {
@@ -105,8 +110,11 @@ public struct Executor {
                 rows = nil
             case .sort(let keys):
                 // `sort … | limit N` (projections between change no order): keep only the
-                // first N+offset instead of sorting everything.
-                if case .limit(let n, let offset)? = stages.first(where: { if case .project = $0 { false } else { true } }) {
+                // first N+offset instead of sorting everything — unless a projection between
+                // has an analytic function, which must see every row.
+                let between = stages.prefix { if case .project = $0 { true } else { false } }
+                let seeAll = between.contains { Self.expressions(of: $0).contains { !$0.analytics.isEmpty } }
+                if !seeAll, case .limit(let n, let offset)? = stages.first(where: { if case .project = $0 { false } else { true } }) {
                     let k = n.addingReportingOverflow(offset).overflow ? Int.max : n + offset
                     if let walked = try indexedTop(keys, k, source: source, rows: rows, compiler) {
                         rows = walked
@@ -151,6 +159,19 @@ public struct Executor {
                 source = .frame(try Grouper(keys: keys, aggregates: aggregates, compiler: compiler, cancellation: cancellation).run(selected))
                 rows = nil
             }
+        }
+    }
+
+    /// The expressions a stage evaluates on its rows.
+    static func expressions(of stage: CheckedStage) -> [TExpr] {
+        switch stage {
+        case .filter(let e): return [e]
+        case .project(let items): return items.map(\.expr)
+        case .sort(let keys): return keys.map(\.expr)
+        case .top(_, let key, let per): return [key.expr] + (per.map { [$0] } ?? [])
+        case .chart(let value, let label, _, _): return [value] + (label.map { [$0] } ?? [])
+        case .group(let keys, let aggregates): return keys.map(\.expr) + aggregates.flatMap { [$0.aggregate.argument, $0.aggregate.condition].compactMap { $0 } }
+        case .limit, .count: return []
         }
     }
 

@@ -9,6 +9,8 @@ struct ExprCompiler {
     /// Polled before walking a row's collection, so a query nested in collections stops
     /// quickly when cancelled (what it computes after that is thrown away).
     var cancellation: Cancellation = .never
+    /// The values of the stage's analytic functions, by id, indexed by row (``Analytics``).
+    var analytics: [Int: [Value]] = [:]
 
     typealias Eval = (Int) -> Value
     typealias Predicate = (Int) -> Bool
@@ -56,8 +58,11 @@ struct ExprCompiler {
             return { r in
                 var items: [String] = []
                 each(r) { c in
-                    let v = read(c)
-                    if !v.isNull { items.append(ValueFormat.plain(v)) }
+                    switch read(c) {
+                    case .null: break
+                    case .list(let l): items += l  // a list field of each row: the lists joined
+                    case let v: items.append(ValueFormat.plain(v))
+                    }
                 }
                 return items.isEmpty ? .null : .list(items)
             }
@@ -66,6 +71,9 @@ struct ExprCompiler {
                 return f == .exists ? { .bool(count($0) > 0) } : { .int(Int64(count($0))) }
             }
             return collectionAggregate(f, ref, field, type: e.type)
+        case .analytic(_, _, _, _, let id):
+            guard let column = analytics[id] else { preconditionFailure("an analytic function was not computed before its stage") }
+            return { column[$0] }
         case .toEnum(let inner, let domain):
             let f = value(inner)
             return { r in
@@ -79,6 +87,10 @@ struct ExprCompiler {
     func rowMap(_ hops: [Hop]) -> ((Int) -> Int)? {
         if hops.isEmpty { return nil }
         let links = hops.map { h -> StoreArray<Int32> in
+            if h.toRoot {
+                guard let tree = store.tables[h.table].hierarchies[h.field] else { preconditionFailure("no hierarchy for root") }
+                return tree.root
+            }
             guard let l = store.tables[h.table].links[h.field] else { preconditionFailure("no links for a relationship") }
             return l
         }
@@ -154,24 +166,81 @@ struct ExprCompiler {
         ExprCompiler(store: store, source: .table(store.tables[child]), fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
     }
 
-    /// Calls `body` with each child row of a row's collection that passes its filters, in order.
+    /// Calls `body` with each row of a row's collection that passes its filters, in order. A
+    /// collection of collections goes step by step (rows of a step in the order of the rows
+    /// they came from), and visits each row once when two paths may reach it.
     func children(_ ref: CollectionRef) -> (Int, (Int) -> Void) -> Void {
-        guard let csr = store.tables[ref.parent].collections[ref.name] else { preconditionFailure("no rows for collection \(ref.name)") }
-        let filters = ref.filters.map(childCompiler(ref).predicate)
-        let map = rowMap(ref.hops)
-        let offsets = csr.offsets, rows = csr.rows
+        let steps = ref.steps.map(step)
         let poll = cancellation.poll
+        if steps.count == 1 {
+            let only = steps[0]
+            return { r, body in
+                if poll() { return }
+                only(r, body)
+            }
+        }
+        let distinct = ref.mayRepeat
         return { r, body in
-            let p = map.map { $0(r) } ?? r
-            if p < 0 || poll() { return }
-            for i in Int(offsets[p])..<Int(offsets[p + 1]) {
-                let c = Int(rows[i])
-                var keep = true
-                for f in filters where !f(c) {
-                    keep = false
-                    break
+            if poll() { return }
+            var current = [r]
+            for (k, step) in steps.enumerated() {
+                var next: [Int] = []
+                for p in current { step(p) { next.append($0) } }
+                if distinct, k > 0 {
+                    var seen = Set<Int>()
+                    next = next.filter { seen.insert($0).inserted }
                 }
-                if keep { body(c) }
+                if next.isEmpty { return }
+                current = next
+            }
+            for c in current { body(c) }
+        }
+    }
+
+    /// The rows one step of a collection reaches from a row, filtered.
+    func step(_ s: CollectionStep) -> (Int, (Int) -> Void) -> Void {
+        let filters = s.filters.map(childCompiler(s.child).predicate)
+        let map = rowMap(s.hops)
+        let parent = store.tables[s.parent]
+        @inline(__always) func passes(_ c: Int) -> Bool {
+            for f in filters where !f(c) { return false }
+            return true
+        }
+        switch s.kind {
+        case .children(let name):
+            guard let csr = parent.collections[name] else { preconditionFailure("no rows for collection \(name)") }
+            let offsets = csr.offsets, rows = csr.rows
+            return { r, body in
+                let p = map.map { $0(r) } ?? r
+                if p < 0 { return }
+                for i in Int(offsets[p])..<Int(offsets[p + 1]) {
+                    let c = Int(rows[i])
+                    if passes(c) { body(c) }
+                }
+            }
+        case .descendants(let field):
+            guard let tree = parent.hierarchies[field] else { preconditionFailure("no hierarchy for descendants") }
+            let order = tree.order
+            return { r, body in
+                let p = map.map { $0(r) } ?? r
+                if p < 0 { return }
+                for i in tree.descendants(p) {
+                    let c = Int(order[i])
+                    if passes(c) { body(c) }
+                }
+            }
+        case .ancestors(let field):
+            guard let tree = parent.hierarchies[field], let links = parent.links[field] else { preconditionFailure("no hierarchy for ancestors") }
+            let depth = tree.depth
+            return { r, body in
+                let p = map.map { $0(r) } ?? r
+                if p < 0 { return }
+                // Nearest first; the depth bounds the walk.
+                var a = Int(links[p])
+                for _ in 0..<Int(depth[p]) where a >= 0 {
+                    if passes(a) { body(a) }
+                    a = Int(links[a])
+                }
             }
         }
     }
@@ -328,13 +397,28 @@ struct ExprCompiler {
     /// `count(coll)` and `exists(coll)` of an unfiltered collection: the row's span of the
     /// relationship's offsets, without visiting a child.
     func childCount(_ e: TExpr) -> ((Int) -> Int)? {
-        guard case .collectionAggregate(let f, let ref, nil) = e.kind, f == .count || f == .exists, ref.filters.isEmpty,
-              let csr = store.tables[ref.parent].collections[ref.name] else { return nil }
-        let offsets = csr.offsets
-        guard let map = rowMap(ref.hops) else { return { r in Int(offsets[r + 1] - offsets[r]) } }
+        guard case .collectionAggregate(let f, let ref, nil) = e.kind, f == .count || f == .exists, ref.steps.count == 1, ref.filters.isEmpty else { return nil }
+        let s = ref.steps[0]
+        let parent = store.tables[s.parent]
+        let count: (Int) -> Int
+        switch s.kind {
+        case .children(let name):
+            guard let csr = parent.collections[name] else { return nil }
+            let offsets = csr.offsets
+            count = { r in Int(offsets[r + 1] - offsets[r]) }
+        case .descendants(let field):
+            guard let tree = parent.hierarchies[field] else { return nil }
+            let position = tree.position, end = tree.end
+            count = { r in Int(end[r] - position[r]) - 1 }
+        case .ancestors(let field):
+            guard let tree = parent.hierarchies[field] else { return nil }
+            let depth = tree.depth
+            count = { r in Int(depth[r]) }
+        }
+        guard let map = rowMap(s.hops) else { return count }
         return { r in
             let p = map(r)
-            return p < 0 ? 0 : Int(offsets[p + 1] - offsets[p])
+            return p < 0 ? 0 : count(p)
         }
     }
 

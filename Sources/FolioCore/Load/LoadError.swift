@@ -53,7 +53,7 @@ public struct SkipReport: Sendable {
     }
 
     /// Kinds whose rows are kept with the bad value nulled rather than skipped.
-    static let nulledKinds: Set<String> = ["dangling key"]
+    static let nulledKinds: Set<String> = ["dangling key", "cycle"]
 
     /// `skipped 3 bad rows: 2 bad date (first: accounts.csv:4:…); set 1 dangling key to null (first: …)`.
     public var summary: String {
@@ -67,7 +67,11 @@ public struct SkipReport: Sendable {
         }
         for k in order where Self.nulledKinds.contains(k) {
             let n = counts[k] ?? 0
-            parts.append("set \(n) \(k)\(n == 1 ? "" : "s") to null \(first(k))")
+            if k == "cycle" {
+                parts.append("broke \(n) cycle\(n == 1 ? "" : "s") at the row read last, whose key is now null \(first(k))")
+            } else {
+                parts.append("set \(n) \(k)\(n == 1 ? "" : "s") to null \(first(k))")
+            }
         }
         return parts.joined(separator: "; ")
     }

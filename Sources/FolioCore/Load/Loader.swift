@@ -155,6 +155,7 @@ public enum Loader {
         report.phases.append(("indexes", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
         phaseStart = DispatchTime.now().uptimeNanoseconds
         try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
+        try breakCycles(&parsed, source: source, lenient: lenient, skipped: &report.skipped)
         // Line numbers only serve messages about rows; every row has been checked now.
         for i in parsed.indices { parsed[i].lines = [] }
         report.phases.append(("relationships", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
@@ -184,10 +185,16 @@ public enum Loader {
         for (pi, p) in parsed.enumerated() {
             var collections: [String: CSR] = [:]
             for (k, inv) in inverseList.enumerated() where inv.parent == pi { collections[inv.name] = built[k] }
-            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: p.links.mapValues(StoreArray.init), collections: collections,
+            let links = p.links.mapValues(StoreArray.init)
+            // The tree of a self-referencing key, now that its children are grouped.
+            var hierarchies: [Int: Hierarchy] = [:]
+            if let f = p.def.hierarchyField, let l = links[f], let ref = p.def.fields[f].reference, let children = collections[ref.inverse.lowercased()] {
+                hierarchies[f] = Hierarchy(links: l, children: children)
+            }
+            tables.append(EntityTable(def: p.def, rowCount: p.rowCount, columns: p.columns, idIndex: p.idIndex, links: links, collections: collections,
                                       indexes: indexes[pi], keyTargets: p.keyTargets.compactMapValues { t in
                                           if case .string(let ids) = parsed[t].columns[0] { ids } else { nil }
-                                      }))
+                                      }, hierarchies: hierarchies))
             report.rows.append((p.def.name, p.rowCount))
         }
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
@@ -900,6 +907,34 @@ public enum Loader {
                 parsed[ei].columns[fi] = .string(StringColumn())
                 parsed[ei].keyTargets[fi] = ti
             }
+        }
+    }
+
+    /// A self-referencing key must make a tree: a cycle (A's parent is B, B's is A) is a load
+    /// error naming its rows, or with `lenient` broken at the row read last (its key becomes
+    /// null, reported like a dangling key).
+    static func breakCycles(_ parsed: inout [ParsedEntity], source: DataSource, lenient: Bool, skipped: inout SkipReport) throws(LoadError) {
+        for ei in parsed.indices {
+            guard let f = parsed[ei].def.hierarchyField, var links = parsed[ei].links[f] else { continue }
+            let cycles = Hierarchy.cycles(links)
+            if cycles.isEmpty { continue }
+            let p = parsed[ei]
+            let path = p.file.map { source.path($0) } ?? p.def.name
+            guard case .string(let ids) = p.columns[0] else { continue }
+            let field = p.def.fields[f].name
+            for cycle in cycles {
+                let last = cycle.max() ?? cycle[0]
+                // Named from the row read last, round the cycle back to it.
+                let from = cycle.firstIndex(of: last) ?? 0
+                let rows = Array(cycle[from...] + cycle[..<from]) + [last]
+                let names = rows.map { "\"\(ids.string($0))\" (line \(p.lines[$0]))" }.joined(separator: " → ")
+                let error = LoadError(file: path, line: Int(p.lines[last]), kind: "cycle",
+                                      message: "'\(field)' makes a cycle: \(names); a row cannot be above itself")
+                guard lenient else { throw error }
+                skipped.add(error)
+                links[last] = -1
+            }
+            parsed[ei].links[f] = links
         }
     }
 

@@ -226,6 +226,7 @@ struct AccessPlanner {
         case .has(let x, _, let items, _): return weight(x) + 2 + Double(items.count)
         case .call(_, let args): return args.reduce(3) { $0 + weight($1) }
         case .collection, .collectionField, .collectionAggregate: return 25
+        case .analytic: return 1
         }
     }
 
@@ -270,7 +271,7 @@ struct AccessPlanner {
             return .postings(field: field, slots: negated ? Array(1..<(p.offsets.count - 1)) : [0])
         case .field(let hops, let tb, let field) where e.type == .bool && hops.isEmpty && tb == table && field > 0:
             return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
-        case .collectionAggregate(.exists, let ref, nil) where ref.hops.isEmpty && ref.parent == table && !ref.filters.isEmpty:
+        case .collectionAggregate(.exists, let ref, nil) where ref.single?.parent == table && !ref.filters.isEmpty:
             return semiJoinPath(ref)
         case .or(let terms):
             var parts: [Path] = []
@@ -287,10 +288,11 @@ struct AccessPlanner {
 
     /// `exists(coll[…])` from the child side, when an index finds the children.
     func semiJoinPath(_ ref: CollectionRef) -> Path? {
-        let parent = store.tables[ref.parent], child = store.tables[ref.child]
+        guard let single = ref.single else { return nil }
+        let parent = store.tables[single.parent], child = store.tables[single.child]
         guard let link = child.def.fields.indices.first(where: { f in
             guard let r = child.def.fields[f].reference else { return false }
-            return r.target.caseInsensitiveEquals(parent.name) && r.inverse.lowercased() == ref.name.lowercased()
+            return r.target.caseInsensitiveEquals(parent.name) && r.inverse.lowercased() == single.name
         }), child.links[link] != nil else { return nil }
         let condition = ref.filters.count == 1 ? ref.filters[0] : TExpr(kind: .and(ref.filters), type: .bool, span: ref.filters[0].span)
         let childPlan = AccessPlanner(store: store, compiler: compiler.childCompiler(ref)).plan(condition, table: ref.child, incoming: nil)

@@ -59,6 +59,12 @@ public struct EntityDef: Sendable, Hashable {
         return fields.firstIndex { EnumDomain.normalize($0.name) == key }
     }
 
+    /// The self-referencing key whose tree `ancestors`, `descendants` and `root` follow: the
+    /// first field that references this entity (`parent_id`, `lead_id`).
+    public var hierarchyField: Int? {
+        fields.firstIndex { $0.reference?.target.caseInsensitiveEquals(name) == true }
+    }
+
     /// The to-one relationship named `name` (`owner`), with the index of its key field.
     public func relationship(_ name: String) -> (field: Int, reference: Reference)? {
         for (i, f) in fields.enumerated() {

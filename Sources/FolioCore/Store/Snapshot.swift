@@ -13,7 +13,7 @@ import Foundation
 /// table it belongs to) makes the snapshot unusable; the caller then parses the files.
 public enum Snapshot {
     static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
-    static let version: UInt64 = 5
+    static let version: UInt64 = 6
 
     /// Why a snapshot could not be used.
     public struct Unusable: Error, CustomStringConvertible {
@@ -314,6 +314,11 @@ public enum Snapshot {
                 e.string(name)
                 encode(csr, &e)
             }
+            e.int(t.hierarchies.count)
+            for (field, h) in t.hierarchies.sorted(by: { $0.key < $1.key }) {
+                e.int(field)
+                for a in [h.order, h.position, h.end, h.root, h.depth] { e.blob(.i32(a)) }
+            }
             e.int(t.indexes.postings.count)
             for (field, csr) in t.indexes.postings.sorted(by: { $0.key < $1.key }) {
                 e.int(field)
@@ -443,7 +448,8 @@ public enum Snapshot {
         var defs: [EntityDef] = []
         var rowCounts: [Int] = []
         // Tables are made once all are read: a derived key needs its target's ids.
-        var parts: [(columns: [Column], derived: [Int], idIndex: ByteHashIndex, links: [Int: StoreArray<Int32>], collections: [String: CSR], indexes: TableIndexes)] = []
+        var parts: [(columns: [Column], derived: [Int], idIndex: ByteHashIndex, links: [Int: StoreArray<Int32>], collections: [String: CSR], indexes: TableIndexes,
+                     hierarchies: [Int: Hierarchy])] = []
         for _ in 0..<tableCount {
             let def = try decodeDef(&d)
             let rows = try d.count(max: Int(Int32.max) - 1)
@@ -473,6 +479,14 @@ public enum Snapshot {
                 let name = try d.string()
                 collections[name] = try decodeCSR(&d, parents: rows)
             }
+            var hierarchies: [Int: Hierarchy] = [:]
+            for _ in 0..<(try d.count(max: 1)) {
+                let field = try d.count(max: def.fields.count - 1)
+                guard field == def.hierarchyField else { throw Unusable("a hierarchy of another field") }
+                let h = Hierarchy(order: try d.i32(rows), position: try d.i32(rows), end: try d.i32(rows), root: try d.i32(rows), depth: try d.i32(rows))
+                d.check("a damaged hierarchy") { Snapshot.wholeTree(h, rows: rows) }
+                hierarchies[field] = h
+            }
             var indexes = TableIndexes()
             for _ in 0..<(try d.count(max: def.fields.count)) {
                 let field = try d.count(max: def.fields.count - 1)
@@ -492,7 +506,7 @@ public enum Snapshot {
                 let field = try d.count(max: def.fields.count - 1)
                 indexes.stats[field] = ColumnStats(nulls: try d.count(), distinct: try d.count())
             }
-            parts.append((columns, derived, idIndex, links, collections, indexes))
+            parts.append((columns, derived, idIndex, links, collections, indexes, hierarchies))
         }
         var tables: [EntityTable] = []
         for (t, p) in parts.enumerated() {
@@ -505,7 +519,7 @@ public enum Snapshot {
                 keyTargets[f] = ids
             }
             tables.append(EntityTable(def: defs[t], rowCount: rowCounts[t], columns: p.columns, idIndex: p.idIndex, links: p.links, collections: p.collections,
-                                      indexes: p.indexes, keyTargets: keyTargets))
+                                      indexes: p.indexes, keyTargets: keyTargets, hierarchies: p.hierarchies))
         }
         try checkReferences(tables, &d)
         try d.runChecks()
@@ -598,6 +612,18 @@ public enum Snapshot {
                 d.check("a damaged collection") { allRows(csr.rows, below: rows) }
             }
         }
+    }
+
+    /// A hierarchy's arrays describe a tree of `rows` rows that queries can walk without
+    /// leaving its arrays: rows in range, each subtree a stretch of the order after its row.
+    static func wholeTree(_ h: Hierarchy, rows: Int) -> Bool {
+        guard allRows(h.order, below: rows), allRows(h.position, below: rows), allRows(h.root, below: rows),
+              allRows(h.depth, below: max(rows, 1)) else { return false }
+        for r in 0..<rows {
+            let p = h.position[r], e = h.end[r]
+            if e <= p || Int(e) > rows || h.order[Int(p)] != Int32(r) { return false }
+        }
+        return true
     }
 
     /// Every value is in `0..<limit` (or -1, with `orNull`): a min/max pass.

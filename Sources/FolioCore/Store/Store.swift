@@ -14,13 +14,15 @@ public final class EntityTable: Sendable {
     public let collections: [String: CSR]
     /// Postings and sorted indexes by field, with the statistics the planner uses.
     public let indexes: TableIndexes
+    /// The tree of each self-referencing key (by field index): `ancestors`, `descendants`, `root`.
+    public let hierarchies: [Int: Hierarchy]
     /// Case-folded indexes of text columns, built the first time a query needs one.
     let folded = FoldedIndexes()
 
     /// `keyTargets`: for each foreign key whose text is derived, not stored, its target's id
     /// column (its entry in `columns` is then a placeholder, never read).
     public init(def: EntityDef, rowCount: Int, columns: [Column], idIndex: ByteHashIndex, links: [Int: StoreArray<Int32>], collections: [String: CSR],
-                indexes: TableIndexes, keyTargets: [Int: StringColumn] = [:]) {
+                indexes: TableIndexes, keyTargets: [Int: StringColumn] = [:], hierarchies: [Int: Hierarchy] = [:]) {
         self.def = def
         self.rowCount = rowCount
         var derived: [Int: TableColumns.Key] = [:]
@@ -32,6 +34,7 @@ public final class EntityTable: Sendable {
         self.links = links
         self.collections = collections
         self.indexes = indexes
+        self.hierarchies = hierarchies
     }
 
     public var name: String { def.name }

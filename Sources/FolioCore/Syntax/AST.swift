@@ -81,6 +81,9 @@ public struct Expr: Sendable {
         /// `collection[condition]`
         case filter(Expr, Expr)
         case call(Name, [Expr])
+        /// An analytic function over the rows of the result: `rank(arr desc per region)`,
+        /// `share(sum(arr))`, `previous(sum(amount))`, `row_number()`.
+        case analytic(Name, Expr?, descending: Bool, per: Expr?)
         case literal(Literal)
         case duration(Duration)
         case today

@@ -7,6 +7,11 @@ extension Expr {
         case .member(let base, let name): return base.canonicalText + "." + Expr.nameText(name.text)
         case .filter(let base, let cond): return base.canonicalText + "[" + cond.canonicalText + "]"
         case .call(let name, let args): return name.text.lowercased() + "(" + args.map(\.canonicalText).joined(separator: ", ") + ")"
+        case .analytic(let name, let argument, let descending, let per):
+            var inside = argument?.canonicalText ?? ""
+            if descending { inside += " desc" }
+            if let per { inside += (inside.isEmpty ? "per " : " per ") + per.canonicalText }
+            return name.text.lowercased() + "(" + inside + ")"
         case .literal(let l): return l.text
         case .duration(let d): return "\(d.count) \(d.unit.rawValue)\(d.count == 1 ? "" : "s")"
         case .today: return "today"

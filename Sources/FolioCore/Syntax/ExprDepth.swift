@@ -9,6 +9,7 @@ enum ExprDepth {
         case .member(let base, _): return [base]
         case .filter(let base, let condition): return [base, condition]
         case .call(_, let args): return args
+        case .analytic(_, let argument, _, let per): return [argument, per].compactMap { $0 }
         case .negate(let x), .not(let x), .isNull(let x, _): return [x]
         case .binary(_, let l, let r), .inRange(let l, let r, _), .like(let l, let r, _): return [l, r]
         case .and(let terms), .or(let terms): return terms

@@ -253,6 +253,7 @@ extension Parser {
             }
             if peekToken(1).kind == .leftParen, !peekToken(1).newlineBefore || depth > 0 {
                 let name = try parseName()
+                if AnalyticFunction(rawValue: name.text.lowercased()) != nil { return try parseAnalytic(name) }
                 let (args, end) = try parseParenthesizedList()
                 return Expr(kind: .call(name, args), span: t.start..<end)
             }
@@ -261,6 +262,26 @@ extension Parser {
         default:
             throw unexpected(expected: "an expression")
         }
+    }
+
+    /// `rank(EXPR [asc|desc] [per EXPR])` and the other analytic functions: an optional
+    /// argument, its direction and the key that restarts the function.
+    mutating func parseAnalytic(_ name: Name) throws(Failure) -> Expr {
+        try enter(try expect(.leftParen, "'('"))
+        depth += 1
+        var argument: Expr?
+        var descending = false
+        var per: Expr?
+        if current.kind != .rightParen, !isKeyword("per") { argument = try parseExpression() }
+        if isKeyword("asc") || isKeyword("desc") { descending = lowered(advance()) == "desc" }
+        if isKeyword("per") {
+            _ = advance()
+            per = try parseExpression()
+        }
+        let close = try expect(.rightParen, "')' (or 'desc', 'per KEY')")
+        depth -= 1
+        nesting -= 1
+        return Expr(kind: .analytic(name, argument, descending: descending, per: per), span: name.span.lowerBound..<close.end)
     }
 
     /// `this|last|next week|month|quarter|year|fiscal quarter|fiscal year`, `last|next N units`.

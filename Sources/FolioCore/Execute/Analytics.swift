@@ -1,0 +1,105 @@
+/// Analytic functions (`rank`, `row_number`, `share`, `running_sum`, `previous`, `next`):
+/// each sees every row of the stage it is in, in the rows' current order, so it is computed
+/// over them before the stage's expressions run; an expression then reads its value for a
+/// row from the column computed here.
+///
+/// Semantics, as SQL's window functions (the SQL backend compiles them to those):
+/// - `rank(x [desc] [per k])`: 1 + the rows of the group ordered before it by x (nulls
+///   last, either direction), ties sharing a rank with gaps after (SQL `RANK`);
+/// - `row_number(x …)`: the position in that order, ties in the current order (without an
+///   argument, the current order itself);
+/// - `share(x [per k])`: x over the sum of x in the group, a decimal; null when x is null or
+///   the sum is 0;
+/// - `running_sum(x [per k])`: the sum of x over the group's rows so far, in the current
+///   order (null until a value is met, as SQL's `SUM … ROWS UNBOUNDED PRECEDING`);
+/// - `previous(x [per k])`, `next(x [per k])`: x of the row before or after in the group,
+///   in the current order (null at the ends).
+enum Analytics {
+    /// The values of every analytic function in `exprs`, by id, for the rows `rows` (nil:
+    /// all `count` rows) of the compiler's source, indexed by row number.
+    static func compute(_ exprs: [TExpr], rows: [Int32]?, count: Int, compiler: ExprCompiler, cancellation: Cancellation) throws(Interrupted) -> [Int: [Value]] {
+        var out: [Int: [Value]] = [:]
+        let nodes = exprs.flatMap(\.analytics)
+        if nodes.isEmpty { return out }
+        let selected = rows ?? Array(0..<Int32(count))
+        for node in nodes {
+            try cancellation.check()
+            guard case .analytic(let f, let argument, let descending, let per, let id) = node.kind else { continue }
+            out[id] = try values(f, argument, descending: descending, per: per, type: node.type, rows: selected, count: count, compiler: compiler, cancellation)
+        }
+        return out
+    }
+
+    static func values(_ f: AnalyticFunction, _ argument: TExpr?, descending: Bool, per: TExpr?, type: ValueType, rows: [Int32], count: Int,
+                       compiler: ExprCompiler, _ cancellation: Cancellation) throws(Interrupted) -> [Value] {
+        var result = [Value](repeating: .null, count: count)
+        let args: [Value]? = try argument.map { a throws(Interrupted) in try cancellation.map(rows, compiler.value(a)) }
+        // Positions of `rows` grouped by key, groups and members in the rows' order.
+        var groups: [[Int]] = []
+        if let per {
+            let keys = try cancellation.map(rows, compiler.value(per))
+            var index: [Grouper.KeyPart: Int] = [:]
+            for (i, k) in keys.enumerated() {
+                let part = Grouper.KeyPart(k)
+                if let g = index[part] {
+                    groups[g].append(i)
+                } else {
+                    index[part] = groups.count
+                    groups.append([i])
+                }
+            }
+        } else {
+            groups = [Array(rows.indices)]
+        }
+        for (n, members) in groups.enumerated() {
+            if n % 1024 == 0 { try cancellation.check() }
+            switch f {
+            case .rank, .row_number:
+                var order = members
+                if let args {
+                    // Stable: ties keep the current order. Nulls last in either direction.
+                    order.sort { i, j in
+                        let a = args[i], b = args[j]
+                        if a.isNull || b.isNull { return !a.isNull && b.isNull }
+                        let c = Value.compare(a, b) ?? 0
+                        return c == 0 ? i < j : (descending ? c > 0 : c < 0)
+                    }
+                }
+                var rank = 1
+                for (k, i) in order.enumerated() {
+                    if f == .rank, k > 0, let args {
+                        let a = args[i], b = args[order[k - 1]]
+                        let tied = (a.isNull && b.isNull) || (!a.isNull && !b.isNull && Value.compare(a, b) == 0)
+                        if !tied { rank = k + 1 }
+                    } else {
+                        rank = k + 1
+                    }
+                    result[Int(rows[i])] = .int(Int64(rank))
+                }
+            case .share:
+                guard let args else { break }
+                let total = members.reduce(0.0) { $0 + (args[$1].asDouble ?? 0) }
+                for i in members {
+                    guard let v = args[i].asDouble, total != 0 else { continue }
+                    result[Int(rows[i])] = .decimal(v / total)
+                }
+            case .running_sum:
+                guard let args else { break }
+                var acc = Grouper.Accumulator()
+                let spec = CheckedAggregate(function: .sum, argument: argument, condition: nil, type: type)
+                for i in members {
+                    Grouper.add(args[i], to: &acc, .sum)
+                    result[Int(rows[i])] = acc.count == 0 ? .null : Grouper.finish(acc, spec)
+                }
+            case .previous, .next:
+                guard let args else { break }
+                let step = f == .previous ? -1 : 1
+                for (k, i) in members.enumerated() {
+                    let other = k + step
+                    if other >= 0, other < members.count { result[Int(rows[i])] = args[members[other]] }
+                }
+            }
+        }
+        return result
+    }
+}
