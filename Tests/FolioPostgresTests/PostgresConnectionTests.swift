@@ -1,4 +1,0 @@
-import Testing
-@testable import FolioPostgres
-
-@Suite struct PostgresConnectionTests {}
