@@ -77,6 +77,7 @@ public struct Executor {
             defer { lap(counted ?? rows?.count ?? rowCount(source)) }
             var compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let count = rowCount(source)
+            compiler.expectedRows = rows?.count ?? count
             // Analytic functions see all the stage's rows, in their order, before it runs.
             let exprs = Self.expressions(of: stage)
             if exprs.contains(where: { !$0.analytics.isEmpty }) {

@@ -11,6 +11,12 @@ struct ExprCompiler {
     var cancellation: Cancellation = .never
     /// The values of the stage's analytic functions, by id, indexed by row (``Analytics``).
     var analytics: [Int: [Value]] = [:]
+    /// How many rows the compiled expressions will be evaluated on, when known: an aggregate
+    /// over a collection is computed for every row at once (``PerParent``) when that is a
+    /// good part of the table, and walked row by row for a few.
+    var expectedRows: Int?
+    /// Below this many rows a collection is always walked (tests lower it to compare both ways).
+    var atOnceFrom = 64
 
     typealias Eval = (Int) -> Value
     typealias Predicate = (Int) -> Bool
@@ -70,6 +76,7 @@ struct ExprCompiler {
             if let count = childCount(e) {
                 return f == .exists ? { .bool(count($0) > 0) } : { .int(Int64(count($0))) }
             }
+            if let all = perParent(f, ref, field, type: e.type) { return all }
             return collectionAggregate(f, ref, field, type: e.type)
         case .analytic(_, _, _, _, let id):
             guard let column = analytics[id] else { preconditionFailure("an analytic function was not computed before its stage") }
@@ -242,6 +249,21 @@ struct ExprCompiler {
                     a = Int(links[a])
                 }
             }
+        }
+    }
+
+    /// The aggregate for every row at once, when enough rows will ask (an eighth of the
+    /// table or more) and the form is covered; nil to walk each row's collection instead.
+    func perParent(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType) -> Eval? {
+        let start = ref.steps[0]
+        let parentRows = store.tables[start.parent].rowCount
+        guard let n = expectedRows, n >= max(atOnceFrom, parentRows / 8), PerParent.isCovered(f, ref, field),
+              let all = (try? PerParent.compute(f, ref, field, compiler: self, cancellation: cancellation)) ?? nil else { return nil }
+        let empty = PerParent(rows: 1, fold: all.fold, isDouble: all.isDouble).value(0, f, type: type)
+        guard let map = rowMap(start.hops) else { return { r in all.value(r, f, type: type) } }
+        return { r in
+            let p = map(r)
+            return p < 0 ? empty : all.value(p, f, type: type)
         }
     }
 

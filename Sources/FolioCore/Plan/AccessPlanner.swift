@@ -38,6 +38,25 @@ struct AccessPlanner {
         case semiJoin(child: Int, link: Int, plan: FilterPlan, filters: [TExpr])
         /// `a or b` where an index answers each side: the union of their rows.
         indirect case union([Path])
+        /// A term about a collection (`not exists(coll[…])`, `count(coll[…]) >= 2`,
+        /// `sum(descendants.arr) > 1m`) answered for every row at once: the aggregate per
+        /// parent from the child side (``PerParent``), then one pass over that array.
+        case perParent(CollectionTerm)
+    }
+
+    /// A condition on an aggregate over a collection: `aggregate OP constant`, or `exists`
+    /// (with `negated`, `not exists`).
+    struct CollectionTerm {
+        var function: Aggregate
+        var ref: CollectionRef
+        var field: TExpr?
+        var type: ValueType
+        /// nil for `exists` / `not exists`.
+        var comparison: (op: BinaryOperator, constant: Value)?
+        var negated: Bool
+        /// The child rows the last step's filters keep, as the child's planner estimates them.
+        var children: Int
+        var childAccess: String
     }
 
     struct Term {
@@ -52,7 +71,7 @@ struct AccessPlanner {
         /// Whether `rows` is exact (a semi-join's parents are estimated).
         var isExact: Bool {
             switch path {
-            case .semiJoin, .union: false
+            case .semiJoin, .union, .perParent: false
             default: isIndexed
             }
         }
@@ -69,8 +88,17 @@ struct AccessPlanner {
             case .semiJoin(_, _, let plan, _):
                 "semi-join: the matching children (\(plan.indexed.first?.accessText ?? "scan")) to their parents"
             case .union(let parts): "union of \(parts.count) index lookups"
+            case .perParent(let term):
+                "per parent at once: the children (\(term.childAccess)) " + AccessPlanner.foldText(term.ref)
             }
         }
+    }
+
+    /// How `explain` says a collection's rows reach their parents.
+    static func foldText(_ ref: CollectionRef) -> String {
+        if ref.steps.contains(where: { if case .children = $0.kind { false } else { true } }) { return "folded along the hierarchy in one pass" }
+        if ref.steps.count > 1 { return "folded up \(ref.steps.count) steps, an array per step" }
+        return "folded into an array by their key"
     }
 
     /// The chosen plan for one `where`.
@@ -151,6 +179,7 @@ struct AccessPlanner {
         case .range: Double(term.rows) * 2
         case .semiJoin(_, _, let plan, _): Double(plan.estimatedRows) * 2 + Double(term.rows)
         case .union: Double(term.rows) * 1.5 + tableRows / 64
+        case .perParent(let c): Double(c.children) * 2 + tableRows / 2
         default: Double(term.rows) * 0.5
         }
     }
@@ -203,7 +232,27 @@ struct AccessPlanner {
         case .union(let parts):
             // At most the sum (the sides may share rows).
             min(t.rowCount, parts.reduce(0) { $0 + rows(of: $1, in: t) })
+        case .perParent(let c):
+            // As a semi-join's: the parents that get at least one child, or the others.
+            perParentRows(c, t)
         }
+    }
+
+    /// A collection term's rows, estimated: the parents with a child (children thrown at
+    /// random), all of them or none for a comparison that holds for none or any children.
+    func perParentRows(_ c: CollectionTerm, _ t: EntityTable) -> Int {
+        let n = Double(t.rowCount)
+        let some = (n * (1 - exp(-Double(c.children) / max(1, n)))).rounded(.up)
+        guard let (op, k) = c.comparison else { return Int(c.negated ? n - some : some) }
+        // `count(…) = 0` and the like hold for the parents without one.
+        if case .int(0) = k, c.function == .count {
+            switch op {
+            case .equal, .lessEqual: return Int(n - some)
+            case .greater, .notEqual: return Int(some)
+            default: break
+            }
+        }
+        return Int((some * 0.5).rounded(.up))
     }
 
     /// What evaluating an expression once costs, roughly, in stored-column comparisons.
@@ -238,7 +287,7 @@ struct AccessPlanner {
         case .compare(let op, let a, let b):
             if let (field, constant) = storedField(a, constant: b, table: table) { return comparisonPath(op, field: field, constant, table: table) }
             if let (field, constant) = storedField(b, constant: a, table: table) { return comparisonPath(op.flipped, field: field, constant, table: table) }
-            return nil
+            return collectionPath(e, table: table)
         case .inList(let x, let items, let negated):
             guard case .field(let hops, let tb, let field) = x.kind, hops.isEmpty, tb == table, field > 0 else { return nil }
             if !negated, store.tables[table].def.fields[field].type == .string {
@@ -272,7 +321,9 @@ struct AccessPlanner {
         case .field(let hops, let tb, let field) where e.type == .bool && hops.isEmpty && tb == table && field > 0:
             return store.tables[table].indexes.postings[field] == nil ? nil : .postings(field: field, slots: [2])
         case .collectionAggregate(.exists, let ref, nil) where ref.single?.parent == table && !ref.filters.isEmpty:
-            return semiJoinPath(ref)
+            return semiJoinPath(ref) ?? collectionPath(e, table: table)
+        case .collectionAggregate, .not:
+            return collectionPath(e, table: table)
         case .or(let terms):
             var parts: [Path] = []
             for term in terms {
@@ -284,6 +335,66 @@ struct AccessPlanner {
             // Everything else (paths, or, not, like, has, functions, collections) is checked per row.
             return nil
         }
+    }
+
+    /// A condition on an aggregate over a collection of the row itself, when ``PerParent``
+    /// covers it: `exists`, `not exists`, or the aggregate compared with a constant.
+    func collectionPath(_ e: TExpr, table: Int) -> Path? {
+        var negated = false
+        var x = e
+        if case .not(let inner) = e.kind {
+            negated = true
+            x = inner
+        }
+        var comparison: (BinaryOperator, Value)?
+        if case .compare(let op, let a, let b) = x.kind, !negated {
+            if case .collectionAggregate = a.kind, let k = constant(b) {
+                comparison = (op, k)
+                x = a
+            } else if case .collectionAggregate = b.kind, let k = constant(a) {
+                comparison = (op.flipped, k)
+                x = b
+            } else {
+                return nil
+            }
+        }
+        guard case .collectionAggregate(let f, let ref, let field) = x.kind, ref.steps[0].hops.isEmpty, ref.steps[0].parent == table,
+              PerParent.isCovered(f, ref, field), comparison != nil || f == .exists else { return nil }
+        if comparison?.1.isNull == true { return nil }
+        // The children's own plan prices the child side.
+        let last = ref.steps[ref.steps.count - 1]
+        var children = store.tables[last.child].rowCount
+        var access = "every row"
+        if !last.filters.isEmpty {
+            let condition = last.filters.count == 1 ? last.filters[0] : TExpr(kind: .and(last.filters), type: .bool, span: last.filters[0].span)
+            let childPlan = AccessPlanner(store: store, compiler: compiler.childCompiler(last.child)).plan(condition, table: last.child, incoming: nil)
+            children = childPlan.estimatedRows
+            access = childPlan.indexed.first?.accessText ?? "checked in batches"
+        }
+        return .perParent(CollectionTerm(function: f, ref: ref, field: field, type: x.type, comparison: comparison, negated: negated,
+                                         children: children, childAccess: access))
+    }
+
+    /// The rows of a table where a collection term holds, in row order.
+    func perParentRows(_ c: CollectionTerm, _ t: EntityTable, _ cancellation: Cancellation) throws(Interrupted) -> [Int32] {
+        var computing = compiler
+        computing.expectedRows = t.rowCount
+        guard let all = try PerParent.compute(c.function, c.ref, c.field, compiler: computing, cancellation: cancellation) else {
+            preconditionFailure("a collection term the planner chose is not computed at once")
+        }
+        var out: [Int32] = []
+        if c.comparison == nil, c.function == .exists {
+            // exists / not exists: the counts alone.
+            let counts = all.counts
+            for r in 0..<t.rowCount where (counts[r] > 0) != c.negated { out.append(Int32(r)) }
+            return out
+        }
+        guard let (op, k) = c.comparison else { return out }
+        for r in 0..<t.rowCount {
+            if r & 0xFFFF == 0 { try cancellation.check() }
+            if ExprCompiler.compare(op, all.value(r, c.function, type: c.type), k) { out.append(Int32(r)) }
+        }
+        return out
     }
 
     /// `exists(coll[…])` from the child side, when an index finds the children.
@@ -434,7 +545,9 @@ struct AccessPlanner {
         }
         if plan.checked.isEmpty, let candidates { return candidates }
         // The checks narrow each batch of rows in turn, cheapest first (vectorised).
-        let vector = VectorFilter(compiler: compiler)
+        var checking = compiler
+        checking.expectedRows = candidates?.count ?? t.rowCount
+        let vector = VectorFilter(compiler: checking)
         let checks = plan.checked.map { vector.narrow(foldConstants($0.expr)) }
         let all: VectorFilter.Narrow = checks.count == 1 ? checks[0] : { rows, n in
             var kept = n
@@ -462,6 +575,8 @@ struct AccessPlanner {
             return try bitmap(term, t, cancellation).rows(expected: term.rows)
         case .semiJoin, .union:
             return try bitmap(term, t, cancellation).rows(expected: term.rows)
+        case .perParent(let c):
+            return try perParentRows(c, t, cancellation)
         }
     }
 
@@ -491,6 +606,8 @@ struct AccessPlanner {
         case .range(let field, let positions):
             guard let index = t.indexes.sorted[field] else { break }
             for i in positions { b.insert(index.order[i]) }
+        case .perParent(let c):
+            for r in try perParentRows(c, t, cancellation) { b.insert(r) }
         case .semiJoin(let child, let link, let plan, _):
             guard let links = store.tables[child].links[link] else { break }
             let children = try AccessPlanner(store: store, compiler: compiler.childCompiler(child)).run(plan, table: child, incoming: nil, cancellation: cancellation)

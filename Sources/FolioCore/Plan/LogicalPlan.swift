@@ -125,7 +125,7 @@ public enum LogicalPlan {
             let isIndexed = k < filter.indexed.count
             let out = isIndexed ? filter.estimates[k] : (filter.estimates.last ?? input)
             let intersect = isIndexed && (k > 0 || filter.narrowed)
-            let known = isIndexed && !intersect
+            let known = isIndexed && !intersect && term.isExact
             rows.append(Row(stage: "  " + (texts[term.expr.span] ?? "(a condition)"), access: isIndexed ? term.accessText + (intersect ? ", intersected" : "") : "check each row",
                             rowsIn: rowsIn, rowsOut: isIndexed && !known ? out : (known ? term.rows : out),
                             bound: known ? "exact" : "estimate", isTerm: true))
