@@ -96,7 +96,7 @@ public struct Completer {
             return Completion(word: typed, candidates: matching(names(of: rows), typed))
         }
         var names = names(of: rows)
-        names += Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue) + ["today"]
+        names += Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue) + AnalyticFunction.allCases.map(\.rawValue) + ["today"]
         return Completion(word: typed, candidates: matching(Array(Set(names)), typed))
     }
 
@@ -191,6 +191,8 @@ public struct Completer {
                 t = next
             } else if let c = store.schema.collection(name, of: def.name), let next = store.tables.firstIndex(where: { $0.name == c.child }) {
                 t = next
+            } else if def.hierarchyField != nil, ["ancestors", "descendants", "root"].contains(name.lowercased()) {
+                continue  // the hierarchy stays in the entity
             } else {
                 return nil
             }
@@ -203,7 +205,7 @@ public struct Completer {
         case .entity(let t):
             let def = store.tables[t].def
             return def.fields.map { Completer.quoted($0.name) } + def.fields.compactMap { $0.reference?.name }
-                + store.schema.collections(of: def.name).map(\.name)
+                + store.schema.collections(of: def.name).map(\.name) + (def.hierarchyField == nil ? [] : ["ancestors", "descendants", "root"])
         case .columns(let names):
             return names.map(Completer.quoted)
         }

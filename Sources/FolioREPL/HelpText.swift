@@ -49,10 +49,33 @@ public enum HelpText {
         activities. Filter them with [cond], map them with .field, and use them in
         count(coll), exists(coll), sum|avg|min|max|median(coll.field),
         count_if(coll, cond), sum_if(coll.field, cond). On its own, coll.field is a list.
+        Collections of collections flatten, each step filtered: team.opportunities[…],
+        accounts.contacts.name; a row reached along two paths counts once.
+        Hierarchies (accounts' parent, managers' lead): ancestors (nearest first),
+        descendants (every level below) and root (the topmost, the row itself at the top).
+        Such terms in a where are computed for every row at once from the child side
+        (explain: per parent at once).
         """, examples: [
             "accounts | where not exists(opportunities[type = \"upsell\"]) | count",
             "accounts | select name, count(contacts[role = \"champion\"]) as champions | limit 5",
             "managers | select name, sum(accounts.arr) as book | top 3 by book",
+            "managers | select name, count(team.opportunities[stage = \"closed_won\"]) as team_won | top 3 by team_won",
+            "accounts | where parent is null | select name, arr + sum(descendants.arr) as group_arr | top 3 by group_arr",
+            "accounts | where parent is not null | select name, root.name, count(ancestors) as depth | limit 3",
+        ]),
+        Topic(name: "analytics", summary: "rank, row_number, share, running_sum, previous, next", body: """
+        Analytic functions see the rows of the result in their current order:
+          rank(EXPR [desc] [per KEY])        1 + the rows ordered before; ties share a rank
+          row_number([EXPR [desc]] [per KEY])  the position (without EXPR, the current order)
+          share(EXPR [per KEY])              the row's part of the column's total (a decimal)
+          running_sum(EXPR [per KEY])        the sum so far, in the current order
+          previous(EXPR [per KEY]), next(…)  the row before or after
+        Use them in select, and in a where or sort after a select or group by; not inside
+        aggregates, group keys or collections. Nulls rank last either way.
+        """, examples: [
+            "accounts | select name, region, arr, rank(arr desc per region) as r | where r = 1",
+            "accounts | group by region aggregate sum(arr) | select region, sum(arr), share(sum(arr))",
+            "opportunities | where stage = \"closed_won\" | group by year(close_date) as y aggregate sum(amount) as won | select y, won, won - previous(won) as change",
         ]),
         Topic(name: "functions", summary: "scalar functions and aggregates", body: """
         Text: lower, upper, length, contains(s, sub), starts_with, ends_with (case-insensitive).

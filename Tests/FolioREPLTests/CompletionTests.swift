@@ -42,11 +42,17 @@ final class CompletionTests: XCTestCase {
             ("accounts | select name, arr as revenue | where rev", "rev", ["revenue"]),
             ("opportunities | group by stage aggregate sum(amount) | sort su", "su", ["sum", "`sum(amount)`", "sum_if"]),
             // Inside a collection filter: the collection's entity.
-            ("accounts | where exists(contacts[ro", "ro", ["role", "round"]),
+            ("accounts | where exists(contacts[ro", "ro", ["role", "round", "row_number"]),
+            // A hierarchy's names, and through them the same entity.
+            ("accounts | where count(desc", "desc", ["descendants"]),
+            ("accounts | where root.reg", "reg", ["region"]),
+            ("managers | where count(descendants[lev", "lev", ["level"]),
+            // Analytic functions.
+            ("accounts | select name, ran", "ran", ["rank"]),
             ("managers | where count(accounts[opportunities[am", "am", ["amount"]),
             // After rel.: the target's fields.
             ("accounts | where owner.reg", "reg", ["region"]),
-            ("opportunities | where account.owner.", "", ["accounts", "activities", "email", "id", "lead", "lead_id", "level", "name", "opportunities", "quota", "region", "role", "team"]),
+            ("opportunities | where account.owner.", "", ["accounts", "activities", "email", "id", "lead", "lead_id", "level", "name", "opportunities", "quota", "region", "role", "team", "ancestors", "descendants", "root"]),
             ("contacts | select account.na", "na", ["name"]),
             // Enum values inside a string.
             ("opportunities | where stage = \"clo", "clo", ["closed_won", "closed_lost"]),

@@ -752,12 +752,9 @@ public struct Checker {
                 if agg == .exists || args.contains(where: { isCollectionPath($0, scope) }) {
                     return try collectionAggregate(agg, name, args, span, scope)
                 }
-                // A path the language cannot follow yet says so, rather than "needs a group".
-                for a in args {
-                    do throws(Diagnostic) { _ = try resolve(a, scope) } catch {
-                        if error.message.hasSuffix("is not supported yet") { throw error }
-                    }
-                }
+                // A mistake in the argument (a misspelt collection) is the one to report,
+                // rather than "needs a group".
+                for a in args { _ = try resolve(a, scope) }
                 throw Diagnostic(name.span, Messages.aggregateOutsideGroup(lower))
             }
             let all = Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
