@@ -26,6 +26,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -240,14 +241,15 @@ class Case:
     names: list[str] | None = None   # when given, folio's column names are checked too
     error_ok: bool = False           # a clean query error (exit 1, message) also passes
     overflow_ok: bool = False        # ... and so does null in place of any expected value
+    sized: bool = False              # also run on generated portfolios (--sizes)
 
 
 CASES: list[Case] = []
 
 
 def case(folio: str, sql: str, names: list[str] | None = None, error_ok: bool = False,
-         overflow_ok: bool = False) -> None:
-    CASES.append(Case(folio.strip(), " ".join(sql.split()), names, error_ok or overflow_ok, overflow_ok))
+         overflow_ok: bool = False, sized: bool = False) -> None:
+    CASES.append(Case(folio.strip(), " ".join(sql.split()), names, error_ok or overflow_ok, overflow_ok, sized))
 
 
 # The join most path cases need: opportunities → accounts → managers, accounts → parent.
@@ -937,6 +939,107 @@ case('accounts | where id = "A0000001" | select (2 + 3) * 4, 2 + 3 * 4, -(nps - 
      "SELECT 20, 14, -17, 9, false",
      names=["(2 + 3) * 4", "2 + 3 * 4", "-(nps - 1)", "10 - (2 - 1)", "not (nps > 0 and health > 1)"])
 
+# --- collections of collections, hierarchies, analytic functions (SPEC §4) ----------
+# These also run on generated portfolios of several sizes (--sizes).
+
+# Every (row, ancestor, depth) pair of the account and manager hierarchies.
+ACC_UP = """WITH RECURSIVE up(id, anc, depth) AS (
+  SELECT id, parent_id, 1 FROM accounts WHERE parent_id IS NOT NULL
+  UNION ALL SELECT up.id, a.parent_id, up.depth + 1 FROM up JOIN accounts a ON a.id = up.anc WHERE a.parent_id IS NOT NULL)"""
+MGR_UP = """WITH RECURSIVE up(id, anc, depth) AS (
+  SELECT id, lead_id, 1 FROM managers WHERE lead_id IS NOT NULL
+  UNION ALL SELECT up.id, m.lead_id, up.depth + 1 FROM up JOIN managers m ON m.id = up.anc WHERE m.lead_id IS NOT NULL)"""
+
+case('managers | select id, count(team.opportunities[stage = "closed_won"]) as won',
+     'SELECT m.id, (SELECT count(*) FROM managers t JOIN opportunities o ON o.owner_id = t.id '
+     'WHERE t.lead_id = m.id AND o.stage = \'closed_won\') FROM managers m ORDER BY m.ord', sized=True)
+case('managers | select id, sum(team.accounts.arr), avg(team.accounts.health), max(team.accounts.renewal_date)',
+     'SELECT m.id, coalesce((SELECT sum(a.arr) FROM managers t JOIN accounts a ON a.owner_id = t.id WHERE t.lead_id = m.id), 0), '
+     '(SELECT avg(a.health) FROM managers t JOIN accounts a ON a.owner_id = t.id WHERE t.lead_id = m.id), '
+     '(SELECT max(a.renewal_date) FROM managers t JOIN accounts a ON a.owner_id = t.id WHERE t.lead_id = m.id) '
+     'FROM managers m ORDER BY m.ord', sized=True)
+case('managers | select id, sum(accounts[status = "active"].opportunities[stage = "closed_won"].amount) as won',
+     'SELECT m.id, coalesce((SELECT sum(o.amount) FROM accounts a JOIN opportunities o ON o.account_id = a.id '
+     'WHERE a.owner_id = m.id AND a.status = \'active\' AND o.stage = \'closed_won\'), 0) FROM managers m ORDER BY m.ord', sized=True)
+case('accounts | select id, count(contacts[role = "champion"].activities[kind = "qbr"]) as qbrs',
+     'SELECT a.id, (SELECT count(*) FROM contacts c JOIN activities x ON x.contact_id = c.id '
+     'WHERE c.account_id = a.id AND c.role = \'champion\' AND x.kind = \'qbr\') FROM accounts a ORDER BY a.ord', sized=True)
+case('accounts | select id, count(owner.accounts.owner.accounts) as same',   # a row reached twice counts once
+     'SELECT a.id, (SELECT count(*) FROM accounts b WHERE b.owner_id = a.owner_id) FROM accounts a ORDER BY a.ord', sized=True)
+case('managers | where exists(team.accounts[health < 30]) | select id',
+     'SELECT m.id FROM managers m WHERE EXISTS (SELECT 1 FROM managers t JOIN accounts a ON a.owner_id = t.id '
+     'WHERE t.lead_id = m.id AND a.health < 30) ORDER BY m.ord', sized=True)
+case('accounts | where not exists(opportunities[stage = "closed_won"]) | select id',
+     'SELECT a.id FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.account_id = a.id '
+     'AND o.stage = \'closed_won\') ORDER BY a.ord', sized=True)
+case('accounts | where count(contacts[role = "champion"]) >= 2 | select id',
+     'SELECT a.id FROM accounts a WHERE (SELECT count(*) FROM contacts c WHERE c.account_id = a.id '
+     'AND c.role = \'champion\') >= 2 ORDER BY a.ord', sized=True)
+case('accounts | where count(opportunities[stage = "closed_won"]) = 0 and status = "active" | count',
+     'SELECT count(*) FROM accounts a WHERE a.status = \'active\' AND NOT EXISTS (SELECT 1 FROM opportunities o '
+     'WHERE o.account_id = a.id AND o.stage = \'closed_won\')', sized=True)
+case('accounts | where sum(opportunities[stage not in ("closed_won", "closed_lost")].amount) > 500k | select id',
+     'SELECT a.id FROM accounts a WHERE (SELECT coalesce(sum(o.amount), 0) FROM opportunities o WHERE o.account_id = a.id '
+     'AND o.stage NOT IN (\'closed_won\', \'closed_lost\')) > 500000 ORDER BY a.ord', sized=True)
+case('accounts | select id, count(descendants), sum(descendants.arr), min(descendants.health), count(descendants[status = "churned"])',
+     ACC_UP + ' SELECT a.id, (SELECT count(*) FROM up WHERE up.anc = a.id), '
+     '(SELECT coalesce(sum(d.arr), 0) FROM up JOIN accounts d ON d.id = up.id WHERE up.anc = a.id), '
+     '(SELECT min(d.health) FROM up JOIN accounts d ON d.id = up.id WHERE up.anc = a.id), '
+     '(SELECT count(*) FROM up JOIN accounts d ON d.id = up.id WHERE up.anc = a.id AND d.status = \'churned\') '
+     'FROM accounts a ORDER BY a.ord', sized=True)
+case('accounts | select id, root.id, count(ancestors), max(ancestors.arr)',
+     ACC_UP + ' SELECT a.id, coalesce((SELECT up.anc FROM up WHERE up.id = a.id ORDER BY up.depth DESC LIMIT 1), a.id), '
+     '(SELECT count(*) FROM up WHERE up.id = a.id), '
+     '(SELECT max(p.arr) FROM up JOIN accounts p ON p.id = up.anc WHERE up.id = a.id) FROM accounts a ORDER BY a.ord', sized=True)
+case('accounts | where parent is not null | select id, ancestors.id',   # nearest first
+     ACC_UP + ' SELECT a.id, (SELECT list(up.anc ORDER BY up.depth) FROM up WHERE up.id = a.id) '
+     'FROM accounts a WHERE a.parent_id IS NOT NULL ORDER BY a.ord', sized=True)
+case('accounts | where sum(descendants.arr) > 1m | select id',
+     ACC_UP + ' SELECT a.id FROM accounts a WHERE (SELECT coalesce(sum(d.arr), 0) FROM up JOIN accounts d ON d.id = up.id '
+     'WHERE up.anc = a.id) > 1000000 ORDER BY a.ord', sized=True)
+case('accounts | where parent is null | select id, arr + sum(descendants.arr) as group_arr | top 5 by group_arr',
+     ACC_UP + ' SELECT a.id, a.arr + (SELECT coalesce(sum(d.arr), 0) FROM up JOIN accounts d ON d.id = up.id WHERE up.anc = a.id) AS g '
+     'FROM accounts a WHERE a.parent_id IS NULL ORDER BY g DESC NULLS LAST, a.ord LIMIT 5', sized=True)
+case('accounts | select id, count(descendants.opportunities[stage = "closed_won"]) as won',
+     ACC_UP + ' SELECT a.id, (SELECT count(*) FROM up JOIN opportunities o ON o.account_id = up.id '
+     'WHERE up.anc = a.id AND o.stage = \'closed_won\') FROM accounts a ORDER BY a.ord', sized=True)
+case('accounts | where parent is not null and not (products has "Analytics") and exists(root.descendants[products has "Analytics"]) | select id',
+     ACC_UP + ', roots AS (SELECT a.id, coalesce((SELECT up.anc FROM up WHERE up.id = a.id ORDER BY up.depth DESC LIMIT 1), a.id) AS root FROM accounts a) '
+     'SELECT a.id FROM accounts a JOIN roots r ON r.id = a.id WHERE a.parent_id IS NOT NULL '
+     'AND NOT coalesce(lhas(a.products, \'Analytics\'), false) '
+     'AND EXISTS (SELECT 1 FROM up JOIN accounts d ON d.id = up.id WHERE up.anc = r.root AND lhas(d.products, \'Analytics\')) ORDER BY a.ord', sized=True)
+case('managers | select id, count(descendants), sum(descendants.quota), root.id',
+     MGR_UP + ' SELECT m.id, (SELECT count(*) FROM up WHERE up.anc = m.id), '
+     '(SELECT coalesce(sum(d.quota), 0) FROM up JOIN managers d ON d.id = up.id WHERE up.anc = m.id), '
+     'coalesce((SELECT up.anc FROM up WHERE up.id = m.id ORDER BY up.depth DESC LIMIT 1), m.id) FROM managers m ORDER BY m.ord', sized=True)
+case('managers | select id, sum(descendants.accounts.arr) as org_book',
+     MGR_UP + ' SELECT m.id, (SELECT coalesce(sum(a.arr), 0) FROM up JOIN accounts a ON a.owner_id = up.id WHERE up.anc = m.id) '
+     'FROM managers m ORDER BY m.ord', sized=True)
+case('accounts | select id, region, arr, rank(arr desc per region) as r, row_number(arr desc per region) as n',
+     'SELECT id, region, arr, rank() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST), '
+     'row_number() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST, ord) FROM accounts ORDER BY ord', sized=True)
+case('accounts | select id, health, rank(health) as r',   # nulls last, ties share a rank
+     'SELECT id, health, rank() OVER (ORDER BY health ASC NULLS LAST) FROM accounts ORDER BY ord', sized=True)
+case('accounts | sort arr desc, id | select id, arr, running_sum(arr) as run, previous(id) as before, next(arr) as after',
+     'SELECT id, arr, sum(arr) OVER w, lag(id) OVER w, lead(arr) OVER (ORDER BY arr DESC NULLS LAST, id) '
+     'FROM accounts WINDOW w AS (ORDER BY arr DESC NULLS LAST, id ROWS UNBOUNDED PRECEDING) ORDER BY arr DESC NULLS LAST, id', sized=True)
+case('accounts | sort region, arr desc, id | select region, id, running_sum(arr per region) as run, share(arr per region) as part',
+     'SELECT region, id, sum(arr) OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST, id ROWS UNBOUNDED PRECEDING), '
+     'CAST(arr AS DOUBLE) / nullif(sum(arr) OVER (PARTITION BY region), 0) '
+     'FROM accounts ORDER BY ord_region(region) NULLS LAST, arr DESC NULLS LAST, id', sized=True)
+case('opportunities | where stage = "closed_won" | group by year(close_date) as y, quarter(close_date) as q aggregate sum(amount) as won '
+     '| select y, q, won, won - previous(won) as change',
+     'SELECT y, q, won, won - lag(won) OVER (ORDER BY y, q) FROM (SELECT year(close_date) AS y, quarter(close_date) AS q, '
+     'sum(amount) AS won FROM opportunities WHERE stage = \'closed_won\' GROUP BY 1, 2) ORDER BY y NULLS LAST, q NULLS LAST', sized=True)
+case('opportunities | where stage = "closed_won" | group by owner_id aggregate sum(amount) as won | select owner_id, won, rank(won desc) as r, share(won) as s | sort r, owner_id',
+     'SELECT owner_id, won, rank() OVER (ORDER BY won DESC NULLS LAST) AS r, CAST(won AS DOUBLE) / nullif(sum(won) OVER (), 0) '
+     'FROM (SELECT owner_id, sum(amount) AS won FROM opportunities WHERE stage = \'closed_won\' GROUP BY owner_id) '
+     'ORDER BY r, lower(owner_id) NULLS LAST', sized=True)
+case('accounts | select id, region, arr | where rank(arr desc per region) <= 2',
+     'SELECT id, region, arr FROM (SELECT id, region, arr, ord, rank() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST) AS r '
+     'FROM accounts) WHERE r <= 2 ORDER BY ord', sized=True)
+
+
 # ---------------------------------------------------------------------------------
 # Running folio.
 # ---------------------------------------------------------------------------------
@@ -1157,6 +1260,8 @@ def main() -> int:
                     help="the sample portfolio (relative to the repo root)")
     ap.add_argument("-k", dest="filter", help="run only cases whose folio query contains TEXT")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every case")
+    ap.add_argument("--sizes", default="",
+                    help="also run the sized cases on generated portfolios of these many accounts (comma-separated)")
     args = ap.parse_args()
 
     folio = args.folio if os.path.isabs(args.folio) else os.path.join(REPO, args.folio)
@@ -1165,6 +1270,24 @@ def main() -> int:
         sys.exit(f"crosscheck: no folio binary at {folio} (build it, or pass --folio)")
 
     cases = [c for c in CASES if not args.filter or args.filter.lower() in c.folio.lower()]
+    passed = failed = 0
+    runs = [(data, cases)]
+    for size in [int(n) for n in args.sizes.split(",") if n.strip()]:
+        generated = os.path.join(tempfile.mkdtemp(prefix="folio-crosscheck-"), f"portfolio-{size}")
+        subprocess.run([folio, "generate", "--accounts", str(size), "--seed", str(size), "--out", generated], check=True)
+        runs.append((generated, [c for c in cases if c.sized]))
+    for data, cases in runs:
+        if data != runs[0][0]:
+            print(f"-- {len(cases)} sized cases on {data}")
+        p, f = check(folio, data, cases, args.verbose)
+        passed += p
+        failed += f
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def check(folio: str, data: str, cases: list[Case], verbose: bool) -> tuple[int, int]:
+    """Runs the cases on one portfolio; prints each failure; returns (passed, failed)."""
     con = duckdb.connect(":memory:")
     load(con, data)
     answers = folio_answers(folio, data, cases)
@@ -1186,7 +1309,7 @@ def main() -> int:
                 problem, at = diff if diff else (None, 0)
         if problem is None:
             passed += 1
-            if args.verbose:
+            if verbose:
                 print(f"ok   {n}: {c.folio}")
             continue
         failed += 1
@@ -1200,8 +1323,7 @@ def main() -> int:
             print("  SQL answer:")
             print(show([[norm(v) for v in r] for r in sql_rows], at))
         print()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return passed, failed
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import Testing
         ("accounts", "min(opportunities.close_date)"),
         ("accounts", "max(opportunities[type = \"upsell\"].amount)"),
         ("accounts", "count(opportunities.close_date)"),
+        ("accounts", "count(contacts.phone)"),
+        ("accounts", "count(opportunities.stage)"),
         ("accounts", "count(descendants)"),
         ("accounts", "count(descendants[status = \"churned\"])"),
         ("accounts", "sum(descendants.arr)"),

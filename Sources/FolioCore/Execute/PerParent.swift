@@ -134,7 +134,16 @@ struct PerParent {
         let passing = try rowsPassing(last.filters, table: last.child, child, cancellation)
         var state = PerParent(rows: childTable.rowCount, fold: fold, isDouble: isDouble)
         var active: [Int32] = []
-        if let field {
+        if let field, fold == .count {
+            // `count(coll.field)`: the rows whose field is not null, whatever its type.
+            let read = child.value(field)
+            try eachRow(passing, count: childTable.rowCount, cancellation) { c in
+                if !read(c).isNull {
+                    state.counts[c] = 1
+                    active.append(Int32(c))
+                }
+            }
+        } else if let field {
             let read = typedReader(field, child)
             active.reserveCapacity(passing?.count ?? childTable.rowCount)
             try eachRow(passing, count: childTable.rowCount, cancellation) { c in
