@@ -235,11 +235,16 @@ extension REPL {
             if let d = t.enumDomain(i) { line += ": " + d.labels.joined(separator: ", ") }
             if let r = f.reference { line += " → \(r.target) (as \(r.name))" }
             if f.isCustom { line += " [custom]" }
+            // Where the values come from, for a mapped export.
+            if let origin = f.origin { line += "   ← \(origin)" }
             out += line + "\n"
         }
         let collections = session.store.schema.collections(of: t.name)
         if !collections.isEmpty {
             out += "  collections: " + collections.map { "\($0.name) (\($0.child))" }.joined(separator: ", ") + "\n"
+        }
+        if t.def.hierarchyField != nil {
+            out += "  hierarchy: ancestors, descendants, root (along \(t.def.fields[t.def.hierarchyField ?? 0].name))\n"
         }
         return out
     }

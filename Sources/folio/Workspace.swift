@@ -27,6 +27,7 @@ final class Workspace {
             writeStderr(error.description + "\n")
             throw Exit(status: .dataError)
         }
+        for note in report.notes { writeStderr(note + "\n") }
         if report.skipped.total > 0 { writeStderr("warning: " + report.skipped.summary + "\n") }
         // From now on, a query's temporaries (row lists, keys, slots: up to tens of MB) stay in
         // the heap when freed, for the next query, instead of going back to the kernel, which
@@ -145,6 +146,7 @@ final class Workspace {
                     if let pending = report.pendingSnapshot { self.snapshotWriters.append(BackgroundWrite(pending)) }
                     var summary = "loaded \(dir): " + report.rows.map { "\(ValueFormat.group(String($0.count))) \($0.entity)" }.joined(separator: ", ")
                     summary += " (\(Renderer.formatMilliseconds(report.milliseconds)) ms)"
+                    for note in report.notes { summary += "\n" + note }
                     if report.skipped.total > 0 { summary += "\nwarning: " + report.skipped.summary }
                     return .success((store, summary))
                 } catch {

@@ -152,7 +152,7 @@ import Testing
         #expect(missing.status == 2)
         for playbook in try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Samples/queries").path) {
             let path = Self.root.appendingPathComponent("Samples/queries/\(playbook)").path
-            let r = try Self.folio(["run", path, "--param", "owns=Analytics", "--param", "missing=AI Assistant"])
+            let r = try Self.folio(["run", path, "--param", "owns=Analytics", "--param", "missing=AI Assistant", "--param", "product=Analytics"])
             #expect(r.status == 0, "\(playbook): \(r.stderr)")
             #expect(r.stdout.split(separator: "\n").count > 1, "\(playbook) found nothing")
         }

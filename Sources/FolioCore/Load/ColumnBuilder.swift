@@ -39,13 +39,46 @@ final class ColumnBuilder {
     private var newLabelRow = -1
     private var items: [UnsafeBufferPointer<UInt8>] = []
 
-    init(field: FieldDef, entity: String) {
+    /// What a mapping says about the cells (nil: folio's own formats). Kept in a box so that
+    /// the unmapped path tests one flag, not an optional struct, per cell.
+    let rules: RulesBox?
+    private let hasRules: Bool
+
+    final class RulesBox {
+        let rules: CellRules
+        /// The constant's bytes, kept here so that a cell can point at them.
+        let constantCell: UnsafeMutableBufferPointer<UInt8>?
+
+        init(_ r: CellRules) {
+            rules = r
+            if let c = r.constant {
+                let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, c.count))
+                _ = buffer.initialize(from: c)
+                constantCell = UnsafeMutableBufferPointer(rebasing: buffer[0..<c.count])
+            } else {
+                constantCell = nil
+            }
+        }
+
+        deinit { constantCell?.baseAddress?.deallocate() }
+    }
+
+    init(field: FieldDef, entity: String, rules: CellRules? = nil) {
         self.field = field
         type = field.type
         domain = EnumDomain(name: "\(entity).\(field.name)", declared: field.enumValues)
         normalizedLabels = field.enumValues.map { Array($0.utf8.map(EnumDomain.normalizeByte)) }
+        let box = rules.flatMap { $0.isEmpty ? nil : RulesBox($0) }
+        self.rules = box
+        hasRules = box != nil
         fillOffsets.append(0)
     }
+
+    /// A builder of the same field and rules, empty (for another piece of the file).
+    func sibling(entity: String) -> ColumnBuilder { ColumnBuilder(field: field, entity: entity, rules: rules?.rules) }
+
+    /// The row's cell when the field has a constant instead of a column (valid while the builder lives).
+    var constant: UnsafeBufferPointer<UInt8>? { rules?.constantCell.map { UnsafeBufferPointer($0) } }
 
     /// The column's strings (sealing it).
     var strings: StringColumn {
@@ -110,6 +143,25 @@ final class ColumnBuilder {
     /// Converts `raw` and adds it as the next row; returns what is wrong with it (adding
     /// nothing) when it does not fit the type. An empty cell is null.
     func append(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        guard hasRules, let box = rules else { return convert(raw, dates: nil) }
+        let r = box.rules
+        if r.isNull(raw) {
+            appendNull()
+            return nil
+        }
+        if type == .stringList, r.listSeparator != [59] {
+            appendList(raw, separator: r.listSeparator)
+            return nil
+        }
+        // A picklist maps labels when it first sees a spelling (``code(_:)``): no cost per cell.
+        if type != .enumeration, type != .stringList, let m = r.mapped(raw) {
+            return m.withUnsafeBufferPointer { convert($0, dates: r.dateFormat) }
+        }
+        return convert(raw, dates: r.dateFormat)
+    }
+
+    /// Converts a cell and adds it; `dates`: the format dates are written in (nil: ISO).
+    private func convert(_ raw: UnsafeBufferPointer<UInt8>, dates: DateFormat?) -> String? {
         let cell = type == .string ? raw : CellParse.trimmed(raw)
         if cell.isEmpty {
             appendNull()
@@ -129,7 +181,10 @@ final class ColumnBuilder {
             guard let v = CellParse.decimal(cell) else { return "expected a number for '\(field.name)', found \(CellParse.quote(cell))" }
             fillDoubles.append(v)
         case .date:
-            guard let v = CellParse.date(cell) else { return "expected a date (YYYY-MM-DD) for '\(field.name)', found \(CellParse.quote(cell))" }
+            // An ISO date is read whatever the format (a workbook's date cells come as ISO).
+            guard let v = dates.flatMap({ $0.day(cell) }) ?? CellParse.date(cell) else {
+                return "expected a date (\(dates?.text ?? "YYYY-MM-DD")) for '\(field.name)', found \(CellParse.quote(cell))"
+            }
             fillDays.append(v)
         case .bool:
             guard let v = CellParse.bool(cell) else { return "expected true/false/yes/no/1/0 for '\(field.name)', found \(CellParse.quote(cell))" }
@@ -147,6 +202,25 @@ final class ColumnBuilder {
             appendItems(items)
         }
         return nil
+    }
+
+    /// Adds a list written with a separator of its own (`cat, wolf`).
+    private func appendList(_ cell: UnsafeBufferPointer<UInt8>, separator: [UInt8]) {
+        items.removeAll(keepingCapacity: true)
+        var start = 0, i = 0
+        let n = cell.count, m = separator.count
+        while i <= n {
+            if i == n || (i + m <= n && (0..<m).allSatisfy { cell[i + $0] == separator[$0] }) {
+                let item = CellParse.trimmed(UnsafeBufferPointer(rebasing: cell[start..<i]))
+                if !item.isEmpty { items.append(item) }
+                i += m
+                start = i
+                if i > n { break }
+                continue
+            }
+            i += 1
+        }
+        appendItems(items)
     }
 
     /// Adds a list given as separate items (a JSON array).
@@ -213,13 +287,15 @@ final class ColumnBuilder {
                 return code
             }
         }
-        let normalized = cell.map(EnumDomain.normalizeByte)
+        // A label the mapping replaces (`Won` → closed_won) counts as its value.
+        let mapped = rules?.rules.mapped(cell)
+        let normalized = mapped.map { $0.map(EnumDomain.normalizeByte) } ?? cell.map(EnumDomain.normalizeByte)
         if let i = normalizedLabels.firstIndex(of: normalized) {
             spellings.append((Array(cell), Int32(i)))
             return Int32(i)
         }
         let code = Int32(domain.labels.count)
-        domain.labels.append(String(decoding: cell, as: UTF8.self))
+        domain.labels.append(mapped.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: cell, as: UTF8.self))
         normalizedLabels.append(normalized)
         spellings.append((Array(cell), code))
         newLabelRow = fillCodes.count
@@ -241,8 +317,14 @@ final class ColumnBuilder {
             lastItems[guess] = (key, c)
             return c
         }
+        // A new spelling: a label the mapping replaces is stored as its value.
+        let text = rules?.rules.mapped(item).map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: item, as: UTF8.self)
+        if let existing = list.dictionary.firstIndex(of: text) {
+            listSpellings[key] = Int32(existing)
+            return Int32(existing)
+        }
         let c = Int32(list.dictionary.count)
-        list.dictionary.append(String(decoding: item, as: UTF8.self))
+        list.dictionary.append(text)
         listSpellings[key] = c
         return c
     }

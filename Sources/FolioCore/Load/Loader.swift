@@ -14,6 +14,13 @@ public struct DataSource: Sendable {
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
+    /// The names of the plain files of the data (not folders), sorted.
+    func list() -> [String] {
+        if let files { return files.keys.sorted() }
+        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.filter { exists($0) }.sorted()
+    }
+
     func exists(_ name: String) -> Bool {
         if let files { return files[name] != nil }
         var isDir: ObjCBool = false
@@ -107,6 +114,8 @@ public struct LoadReport: Sendable {
     public var snapshot: String?
     /// A snapshot the caller is to write (a load with `deferWrite`).
     public var pendingSnapshot: PendingSnapshot?
+    /// Lines for the user about what the load did not read (files no entity maps).
+    public var notes: [String] = []
     public var totalRows: Int { rows.reduce(0) { $0 + $1.count } }
 }
 
@@ -120,41 +129,37 @@ public enum Loader {
     /// exercise the chunk seams).
     public static func load(_ source: DataSource, schema: Schema = .standard, lenient: Bool = false, chunkBytes: Int? = nil) throws(LoadError) -> (Store, LoadReport) {
         let started = DispatchTime.now().uptimeNanoseconds
-        var config = DataConfig()
-        if source.exists("folio.json") {
-            config = try DataConfig.parse(try source.read("folio.json"), file: source.path("folio.json"))
-        }
-        // Which file holds each entity.
-        var plans: [(def: EntityDef, file: String?, jsonl: Bool)] = []
-        for def in schema.entities {
-            let csv = def.name + ".csv", jsonl = def.name + ".jsonl"
-            let hasCSV = source.exists(csv), hasJSONL = source.exists(jsonl)
-            if hasCSV && hasJSONL {
-                throw LoadError(file: source.path(csv), kind: "ambiguous file", message: "both \(csv) and \(jsonl) exist; keep one")
-            }
-            plans.append((def, hasCSV ? csv : (hasJSONL ? jsonl : nil), hasJSONL && !hasCSV))
-        }
         if let dir = source.directory {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw LoadError(file: dir, kind: "missing directory", message: "no such data directory")
             }
-            if plans.allSatisfy({ $0.file == nil }) {
+        }
+        let plan = try LoadPlan.make(source, schema: schema)
+        let config = plan.config
+        if let dir = source.directory, plan.entities.allSatisfy({ $0.files.isEmpty }) {
+            let others = plan.skipped.filter { DataFile.format(of: $0) != nil }
+            if others.isEmpty {
                 throw LoadError(file: dir, kind: "missing data", message: "no data files here (expected accounts.csv, contacts.csv, … or .jsonl)")
             }
+            throw LoadError(file: dir, kind: "missing data",
+                            message: "no file here is named for one of folio's entities (found \(others.prefix(4).joined(separator: ", "))\(others.count > 4 ? ", …" : "")); folio init \(dir) proposes a folio.json that maps them")
         }
 
         // Read every file's header, then parse the records of all files on all cores at once.
         var report = LoadReport()
-        var parsed = try parseAll(plans, source: source, lenient: lenient, chunkBytes: chunkBytes, phases: &report.phases)
+        if !plan.skipped.isEmpty { report.notes.append(skippedNote(plan.skipped)) }
+        var parsed = try parseAll(plan.entities, source: source, lenient: lenient, chunkBytes: chunkBytes, phases: &report.phases)
         for p in parsed { report.skipped.merge(p.skipped) }
+        // Rows for the keys other entities reference but the files lack (add_missing).
+        if plan.entities.contains(where: { $0.mapping?.addMissing == true }) { try addMissing(&parsed, plan.entities, source: source) }
         // Secondary indexes first: their sorts' temporaries (up to 16 bytes a row) then come
         // and go before the links and collections exist, so they do not raise the peak.
         var phaseStart = DispatchTime.now().uptimeNanoseconds
         let indexes = TableIndexes.buildAll(parsed.map { ($0.columns, $0.rowCount) })
         report.phases.append(("indexes", Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e6))
         phaseStart = DispatchTime.now().uptimeNanoseconds
-        try resolveReferences(&parsed, schema: schema, source: source, lenient: lenient, skipped: &report.skipped)
+        try resolveReferences(&parsed, source: source, lenient: lenient, skipped: &report.skipped)
         try breakCycles(&parsed, source: source, lenient: lenient, skipped: &report.skipped)
         // Line numbers only serve messages about rows; every row has been checked now.
         for i in parsed.indices { parsed[i].lines = [] }
@@ -203,10 +208,19 @@ public enum Loader {
 
     // MARK: - One entity
 
+    /// One of an entity's files, and the first of its rows (files are appended in order).
+    struct FileSpan: Sendable {
+        var name: String
+        var path: String
+        var format: DataFile.Format
+        var firstRow: Int
+    }
+
     struct ParsedEntity: Sendable {
         var def: EntityDef
-        var file: String?
-        var jsonl: Bool
+        var files: [FileSpan]
+        /// The field rows are keyed by (`key` in folio.json), when it is not `id`.
+        var key: Int?
         var columns: [Column]
         var rowCount: Int
         var idIndex: ByteHashIndex
@@ -216,16 +230,27 @@ public enum Loader {
         /// Foreign keys whose text is now derived from the links: field → target entity.
         var keyTargets: [Int: Int] = [:]
         var skipped: SkipReport
+
+        /// The file a row came from.
+        func file(ofRow row: Int) -> FileSpan? { files.last { $0.firstRow <= row } ?? files.first }
+
+        /// `accounts.csv` or `accounts.csv, line 7`-style place of a row for messages.
+        func path(ofRow row: Int) -> String { file(ofRow: row)?.path ?? def.name }
     }
 
     /// An entity's file, mapped, with its header read: what the tasks that parse it share.
     struct PreparedFile: @unchecked Sendable {
         var entity: Int
+        var plan: EntityPlan
         var def: EntityDef
         var file: String
         var path: String
         var jsonl: Bool
+        var format: DataFile.Format
         var bytes: FileBytes
+        /// A workbook's rows are made CSV: the sheet's row number of each CSV line (line 1,
+        /// the header, first), for messages.
+        var sheetRows: [Int]?
         /// The CSV layout, and where the records start (after the header).
         var layout: CSVLayout?
         var dataStart = 0
@@ -250,13 +275,12 @@ public enum Loader {
     /// once more when the pieces join); then each file's pieces join and ids are indexed,
     /// the entities side by side. Errors are reported in entity order, and within a file
     /// a byte that is not UTF-8 before any other problem (as if the file were checked first).
-    static func parseAll(_ plans: [(def: EntityDef, file: String?, jsonl: Bool)], source: DataSource, lenient: Bool, chunkBytes: Int?,
+    static func parseAll(_ plans: [EntityPlan], source: DataSource, lenient: Bool, chunkBytes: Int?,
                          phases: inout [(name: String, milliseconds: Double)]) throws(LoadError) -> [ParsedEntity] {
         let started = DispatchTime.now().uptimeNanoseconds
         var files: [PreparedFile] = []
         for (i, plan) in plans.enumerated() {
-            guard let file = plan.file else { continue }
-            files.append(try prepareFile(i, plan.def, file: file, jsonl: plan.jsonl, source: source, lenient: lenient))
+            for file in plan.files { files.append(try prepareFile(i, plan, file, source: source, lenient: lenient)) }
         }
         let pieces = chunkBytes.map { size in files.map { $0.jsonl ? 1 : max(1, ($0.recordBytes + size - 1) / max(1, size)) } }
             ?? piecesPerFile(files.map { ($0.recordBytes, !$0.jsonl) }, cores: cores)
@@ -274,75 +298,134 @@ public enum Loader {
         var byFile = files.map { [ParsedPiece?](repeating: nil, count: $0.ranges.count) }
         for (t, piece) in slots.takeAll().enumerated() { byFile[tasks[t].file][tasks[t].piece] = piece }
 
-        var rows: [ParsedRows] = []
+        // Each entity's rows: its files' pieces joined, a later file's rows after the first's.
+        var entityRows: [Int: (rows: ParsedRows, spans: [FileSpan], first: PreparedFile)] = [:]
+        var entityOrder: [Int] = []
         for (f, file) in files.enumerated() {
-            rows.append(try joinPieces(file, byFile[f].map { $0! }))
+            var joined: ParsedRows
+            do throws(LoadError) { joined = try joinPieces(file, byFile[f].compactMap { $0 }) } catch {
+                // A workbook's lines are its sheet's rows.
+                var e = error
+                if let map = file.sheetRows, let l = e.line, l < map.count { e.line = map[l] }
+                throw e
+            }
             byFile[f] = []
+            if file.sheetRows != nil { translateSheetLines(&joined, file) }
+            if var existing = entityRows[file.entity] {
+                guard existing.rows.def.fields.map({ "\($0.name):\($0.type)" }) == joined.def.fields.map({ "\($0.name):\($0.type)" }) else {
+                    throw LoadError(file: file.path, line: 1, kind: "bad header",
+                                    message: "its columns differ from \(existing.first.file)'s (\(existing.rows.def.fields.map(\.name).joined(separator: ", "))); the files of one entity need the same columns, or a mapping that makes them alike")
+                }
+                existing.spans.append(FileSpan(name: file.file, path: file.path, format: file.format, firstRow: existing.rows.lines.count))
+                existing.rows.append(joined)
+                entityRows[file.entity] = existing
+            } else {
+                entityRows[file.entity] = (joined, [FileSpan(name: file.file, path: file.path, format: file.format, firstRow: 0)], file)
+                entityOrder.append(file.entity)
+            }
         }
         phases.append(("parse", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
 
         // Ids, the entities side by side.
         let idsStarted = DispatchTime.now().uptimeNanoseconds
-        let indexed = ResultSlots<Result<ParsedRows, LoadError>>(count: rows.count)
+        let indexed = ResultSlots<Result<ParsedRows, LoadError>>(count: entityOrder.count)
         // Largest first, so that the largest entity does not start last and run alone.
-        let order = rows.indices.sorted { rows[$0].lines.count > rows[$1].lines.count }
-        let joined = UncheckedBox((files, rows, order))
-        rows = []
-        DispatchQueue.concurrentPerform(iterations: files.count) { k in
-            let f = joined.value.2[k]
-            var r = joined.value.1[f]
-            let file = joined.value.0[f]
+        let order = entityOrder.indices.sorted { (entityRows[entityOrder[$0]]?.rows.lines.count ?? 0) > (entityRows[entityOrder[$1]]?.rows.lines.count ?? 0) }
+        let joined = UncheckedBox((entityOrder.map { entityRows[$0] }, order, plans))
+        entityRows = entityRows.mapValues { ($0.rows.emptied(), $0.spans, $0.first) }
+        DispatchQueue.concurrentPerform(iterations: entityOrder.count) { k in
+            let e = joined.value.1[k]
+            guard var (r, spans, first) = joined.value.0[e] else { return }
+            let plan = joined.value.2[first.entity]
             do throws(LoadError) {
-                try file.bytes.withUnsafeBufferPointer { (buf) throws(LoadError) in try indexIDs(&r, buf, path: file.path, jsonl: file.jsonl, lenient: lenient) }
-                indexed.set(f, .success(r))
+                // A duplicate is located to its column by reading its file again: only in a
+                // file of its own, CSV (a workbook's columns are its fields).
+                let locate = spans.count == 1 && first.format == .csv
+                try first.bytes.withUnsafeBufferPointer { (buf) throws(LoadError) in
+                    try indexIDs(&r, locate ? buf : nil, spans: spans, jsonl: first.jsonl, keyName: keyName(plan, r.def), lenient: lenient)
+                }
+                indexed.set(e, .success(r))
             } catch {
-                indexed.set(f, .failure(error))
+                indexed.set(e, .failure(error))
             }
         }
+        var done: [Int: Result<ParsedRows, LoadError>] = [:]
+        for (k, outcome) in indexed.takeAll().enumerated() { if let outcome { done[entityOrder[k]] = outcome } }
         var result: [ParsedEntity] = []
-        var done = indexed.takeAll().makeIterator()
         for (i, plan) in plans.enumerated() {
-            guard plan.file != nil, let outcome = done.next(), let file = files.first(where: { $0.entity == i }) else {
+            guard let outcome = done[i], let spans = entityRows[i]?.spans else {
                 let builders = plan.def.fields.map { ColumnBuilder(field: $0, entity: plan.def.name) }
-                result.append(ParsedEntity(def: plan.def, file: nil, jsonl: false, columns: builders.map { $0.finish() }, rowCount: 0,
+                result.append(ParsedEntity(def: plan.def, files: [], columns: builders.map { $0.finish() }, rowCount: 0,
                                            idIndex: ByteHashIndex(), lines: [], skipped: SkipReport()))
                 continue
             }
-            guard var r = try outcome?.get() else { preconditionFailure("an entity produced no rows") }
+            var r = try outcome.get()
             // Custom fields: infer their types now that every value is known.
             var columns: [Column] = []
             for (k, b) in r.builders.enumerated() {
-                if b.field.isCustom {
+                if b.field.isCustom && b.field.inferType {
                     let (field, column) = inferCustom(b, entity: plan.def.name)
                     r.def.fields[k] = field
                     columns.append(column)
                 } else {
+                    r.def.fields[k].inferType = false
                     columns.append(b.finish())
                 }
             }
-            result.append(ParsedEntity(def: r.def, file: file.file, jsonl: file.jsonl, columns: columns, rowCount: r.lines.count, idIndex: r.idIndex,
-                                       lines: r.lines, skipped: r.skipped))
+            let key = plan.mapping?.key.flatMap { k in r.def.fields.firstIndex { normalizeHeader($0.name) == normalizeHeader(k) } }
+            result.append(ParsedEntity(def: r.def, files: spans, key: key == 0 ? nil : key, columns: columns, rowCount: r.lines.count,
+                                       idIndex: r.idIndex, lines: r.lines, skipped: r.skipped))
         }
         phases.append(("ids", Double(DispatchTime.now().uptimeNanoseconds - idsStarted) / 1e6))
         return result
     }
 
-    /// Maps an entity's file and reads its CSV header.
-    static func prepareFile(_ entity: Int, _ declared: EntityDef, file: String, jsonl: Bool, source: DataSource, lenient: Bool) throws(LoadError) -> PreparedFile {
-        let path = source.path(file)
-        let bytes = try source.map(file)
-        var prepared = PreparedFile(entity: entity, def: declared, file: file, path: path, jsonl: jsonl, bytes: bytes)
+    /// The name a duplicate of an entity's identity is reported by: `id`, or the key field.
+    static func keyName(_ plan: EntityPlan, _ def: EntityDef) -> String? {
+        plan.mapping?.key.flatMap { k in def.fields.first { normalizeHeader($0.name) == normalizeHeader(k) }?.name }
+    }
+
+    /// A workbook's CSV lines as the sheet's row numbers.
+    static func translateSheetLines(_ rows: inout ParsedRows, _ file: PreparedFile) {
+        guard let map = file.sheetRows else { return }
+        rows.lines = rows.lines.map { l in Int(l) < map.count ? Int32(clamping: map[Int(l)]) : l }
+        for k in rows.skipped.order {
+            guard var e = rows.skipped.examples[k] else { continue }
+            e.line = e.line.map { $0 < map.count ? map[$0] : $0 }
+            rows.skipped.examples[k] = e
+        }
+    }
+
+    /// Maps an entity's file and reads its header (a workbook's first sheet, or the one the
+    /// mapping names, is made CSV first).
+    static func prepareFile(_ entity: Int, _ plan: EntityPlan, _ file: DataFile, source: DataSource, lenient: Bool) throws(LoadError) -> PreparedFile {
+        let path = source.path(file.name)
+        var bytes = try source.map(file.name)
+        var sheetRows: [Int]?
+        if file.format == .xlsx {
+            let csv: (bytes: [UInt8], rows: [Int])
+            let workbook = try source.read(file.name)
+            do throws(XLSXError) {
+                csv = try WorkbookCSV.make(workbook, sheet: plan.mapping?.sheet)
+            } catch {
+                throw LoadError(file: path, kind: "bad workbook", message: error.description)
+            }
+            bytes = FileBytes(array: csv.bytes)
+            sheetRows = csv.rows
+        }
+        var prepared = PreparedFile(entity: entity, plan: plan, def: plan.def, file: file.name, path: path, jsonl: file.format == .jsonl, format: file.format,
+                                    bytes: bytes, sheetRows: sheetRows)
         let buf = bytes.buffer
         func checkUTF8(_ range: Range<Int>) throws(LoadError) {
             if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: buf[range])) { throw invalidUTF8(range.lowerBound + bad, buf, path) }
         }
-        if jsonl { return prepared }
+        if file.format == .jsonl { return prepared }
         do throws(LoadError) {
-            let header = try readCSVHeader(declared, buf, path: path)
+            let header = try readCSVHeader(plan, file.name, buf, path: path)
             try checkUTF8(0..<header.dataStart)
-            prepared.def = header.def
-            prepared.layout = CSVLayout(def: header.def, sources: header.sources, headerCount: header.count, path: path, lenient: lenient,
-                                        releasesParsedPages: bytes.isMapped)
+            prepared.def = header.plan.def
+            prepared.layout = CSVLayout(def: header.plan.def, sources: header.plan.sources, rules: header.plan.rules, headerCount: header.count,
+                                        path: path, lenient: lenient, releasesParsedPages: bytes.isMapped, columnsAreFields: file.format == .xlsx)
             prepared.dataStart = header.dataStart
             prepared.firstLine = header.firstLine
             return prepared
@@ -405,7 +488,7 @@ public enum Loader {
         let range = file.ranges[piece]
         if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: buf[range])) { return .invalidUTF8(range.lowerBound + bad) }
         guard let layout = file.layout else {
-            do throws(LoadError) { return .jsonl(.success(try parseJSONLines(file.def, buf, path: file.path, lenient: lenient))) } catch { return .jsonl(.failure(error)) }
+            do throws(LoadError) { return .jsonl(.success(try parseJSONLines(file.plan, file.file, buf, path: file.path, lenient: lenient))) } catch { return .jsonl(.failure(error)) }
         }
         // The first piece's columns become the file's: they reserve room for all of it
         // (pages never written cost nothing), so later pieces append without moving them.
@@ -419,31 +502,73 @@ public enum Loader {
         var lines: [Int32] = []
         var skipped = SkipReport()
         var idIndex = ByteHashIndex()
+
+        /// Another file's rows of the same fields, after these.
+        mutating func append(_ other: ParsedRows) {
+            for (b, o) in zip(builders, other.builders) {
+                b.append(o)
+                o.clear()
+            }
+            lines += other.lines
+            skipped.merge(other.skipped)
+        }
+
+        /// The same rows' description without their data (what is left where they were moved from).
+        func emptied() -> ParsedRows { ParsedRows(def: def, builders: []) }
     }
 
     /// Indexes ids; a duplicate is an error, or with `lenient` its later rows are dropped.
-    static func indexIDs(_ rows: inout ParsedRows, _ buf: UnsafeBufferPointer<UInt8>, path: String, jsonl: Bool, lenient: Bool) throws(LoadError) {
+    /// `buf`: the file, to locate a duplicate's column (nil: not located). `keyName`: the
+    /// field rows are keyed by, whose values must also differ when compared as `=` does
+    /// (without regard to case).
+    static func indexIDs(_ rows: inout ParsedRows, _ buf: UnsafeBufferPointer<UInt8>?, spans: [FileSpan], jsonl: Bool, keyName: String?,
+                         lenient: Bool) throws(LoadError) {
         let ids = rows.builders[0].strings
         var index = ByteHashIndex(capacity: rows.lines.count)
         var keep: [Bool]?
-        for (row, first) in index.insertAll(ids) {
+        let kind = keyName == nil ? "duplicate id" : "duplicate key"
+        func file(_ row: Int) -> FileSpan? { spans.last { $0.firstRow <= row } ?? spans.first }
+        func place(_ row: Int) -> String {
+            let line = rows.lines[row]
+            guard spans.count > 1, let f = file(row) else { return "line \(line)" }
+            return "line \(line) of \(f.name)"
+        }
+        var duplicates = index.insertAll(ids)
+        if keyName != nil {
+            // Keys match as `=` compares: "Acme" and "ACME" name one row.
+            var firstOf: [String: Int] = [:]
+            var exact = Set(duplicates.map(\.row))
+            for row in 0..<ids.count where !exact.contains(row) {
+                let k = foldedKey(ids.string(row))
+                if let first = firstOf[k] {
+                    duplicates.append((row, first))
+                    exact.insert(row)
+                } else {
+                    firstOf[k] = row
+                }
+            }
+            duplicates.sort { $0.row < $1.row }
+        }
+        for (row, first) in duplicates {
             if keep == nil { keep = [Bool](repeating: true, count: rows.lines.count) }
             keep?[row] = false
             let id = ids.string(row)
+            let shown = "\"" + (id.count > 40 ? String(id.prefix(40)) + "…" : id) + "\""
             let idField = rows.builders[0].source ?? 0
             // Only the first duplicate, the one reported, is located to its column: that reads
             // the file again from the start (a file of many duplicates must not read it once each).
-            let located = rows.skipped.counts["duplicate id"] == nil
-            rows.skipped.add(LoadError(file: path, line: Int(rows.lines[row]),
-                                       column: jsonl ? 1 : (located ? columnOf(line: Int(rows.lines[row]), field: idField, in: buf) : nil),
-                                       kind: "duplicate id", message: "duplicate id \"\(id.count > 40 ? String(id.prefix(40)) + "…" : id)\" (first on line \(rows.lines[first]))"))
+            let located = rows.skipped.counts[kind] == nil
+            let column: Int? = jsonl ? 1 : (located ? buf.map { columnOf(line: Int(rows.lines[row]), field: idField, in: $0) } : nil)
+            let message = keyName.map { "duplicate \($0) \(shown) (first on \(place(first))): rows keyed by \($0) need a different \($0) each" }
+                ?? "duplicate id \(shown) (first on \(place(first)))"
+            rows.skipped.add(LoadError(file: file(row)?.path ?? "", line: Int(rows.lines[row]), column: column, kind: kind, message: message))
             if !lenient { break }
         }
         guard let keep else {
             rows.idIndex = index
             return
         }
-        if !lenient, let first = rows.skipped.examples["duplicate id"] { throw first }
+        if !lenient, let first = rows.skipped.examples[kind] { throw first }
         for b in rows.builders { b.compact(keep) }
         rows.lines = zip(rows.lines, keep).filter(\.1).map(\.0)
         let kept = rows.builders[0].strings
@@ -454,11 +579,21 @@ public enum Loader {
 
     // MARK: - JSON lines
 
-    static func parseJSONLines(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool) throws(LoadError) -> ParsedRows {
-        var rows = ParsedRows(def: declared, builders: declared.fields.map { ColumnBuilder(field: $0, entity: declared.name) })
+    static func parseJSONLines(_ plan: EntityPlan, _ file: String, _ buf: UnsafeBufferPointer<UInt8>, path: String, lenient: Bool) throws(LoadError) -> ParsedRows {
+        let declared = plan.def
+        var rows = ParsedRows(def: declared, builders: declared.fields.map { ColumnBuilder(field: $0, entity: declared.name, rules: plan.rules(for: $0)) })
         var reader = JSONLineReader(bytes: buf)
+        // Normalized member name → builder (-1: a member the mapping drops).
         var byKey: [String: Int] = [:]
         for (i, b) in rows.builders.enumerated() { byKey[normalizeHeader(b.field.name)] = i }
+        for c in plan.mapping?.columns ?? [] {
+            if let field = c.field {
+                if let i = byKey[normalizeHeader(field)] { byKey[c.header] = i }
+            } else {
+                byKey[c.header] = -1
+            }
+        }
+        let keyIndex = plan.mapping?.key.flatMap { byKey[normalizeHeader($0)] }
         while true {
             let more: Bool
             do throws(JSONLineReader.Problem) { more = try reader.next() } catch {
@@ -480,7 +615,16 @@ public enum Loader {
                 var index = byKey[name]
                 if index == nil {
                     // A custom field first seen on this line: earlier rows are null.
-                    let custom = ColumnBuilder(field: FieldDef(String(decoding: reader.keys[k], as: UTF8.self), .string, isCustom: true), entity: declared.name)
+                    let written = String(decoding: reader.keys[k], as: UTF8.self)
+                    let declaredType = plan.mapping?.types.first { normalizeHeader($0.field) == name }
+                    var field = FieldDef(declaredType?.field ?? written, declaredType?.type ?? .string, isCustom: true,
+                                         origin: plan.isMapped ? "\(file): \(written)" : nil)
+                    field.inferType = declaredType == nil
+                    if let r = plan.relationships.first(where: { normalizeHeader($0.field) == name }) {
+                        field.inferType = false
+                        try LoadPlan.attach(r, to: &field, plan.mistake)
+                    }
+                    let custom = ColumnBuilder(field: field, entity: declared.name, rules: plan.rules(for: field))
                     for _ in 0..<rows.lines.count { custom.appendNull() }
                     rows.builders.append(custom)
                     cells.append(nil)
@@ -489,7 +633,7 @@ public enum Loader {
                     index = rows.builders.count - 1
                     byKey[name] = index
                 }
-                guard let bi = index else { continue }
+                guard let bi = index, bi >= 0 else { continue }
                 let b = rows.builders[bi]
                 if reader.isArray[k] {
                     if b.field.type == .stringList {
@@ -501,6 +645,11 @@ public enum Loader {
                     cells[bi] = reader.values[k]
                     lists[bi] = nil
                 }
+            }
+            // Rows keyed by a field take their id from it.
+            if let keyIndex, keyIndex > 0, cells[0] == nil { cells[0] = cells[keyIndex] }
+            for (bi, b) in rows.builders.enumerated() where cells[bi] == nil && lists[bi] == nil {
+                if let c = b.constant { cells[bi] = c }
             }
             if problem == nil, cells[0]?.isEmpty ?? true {
                 problem = LoadError(file: path, line: reader.line, column: 1, kind: "missing id", message: "the row has no id")
@@ -535,9 +684,8 @@ public enum Loader {
 
     /// A CSV file's header: the entity with the file's custom columns added, which cell feeds
     /// each field, and where the records start.
-    static func readCSVHeader(_ declared: EntityDef, _ buf: UnsafeBufferPointer<UInt8>, path: String) throws(LoadError)
-        -> (def: EntityDef, sources: [Int?], count: Int, dataStart: Int, firstLine: Int) {
-        var def = declared
+    static func readCSVHeader(_ plan: EntityPlan, _ file: String, _ buf: UnsafeBufferPointer<UInt8>, path: String) throws(LoadError)
+        -> (plan: HeaderPlan, count: Int, dataStart: Int, firstLine: Int) {
         var reader = CSVReader(bytes: buf)
         let hasHeader: Bool
         do throws(CSVReader.Problem) { hasHeader = try reader.next() } catch { throw csvProblem(error, path, buf, lineOffset: 0) }
@@ -545,7 +693,7 @@ public enum Loader {
             throw LoadError(file: path, line: 1, column: 1, kind: "empty file", message: "the file is empty (expected a header row)")
         }
         let headerCount = reader.fieldCount
-        var sources = [Int?](repeating: nil, count: declared.fields.count)
+        var names: [String] = []
         var seen: [String: Int] = [:]
         for h in 0..<headerCount {
             let raw = String(decoding: CellParse.trimmed(reader.field(h)), as: UTF8.self)
@@ -557,17 +705,10 @@ public enum Loader {
                 throw LoadError(file: path, line: 1, column: reader.column(ofField: h), kind: "bad header", message: "column '\(raw)' repeats column \(first + 1)")
             }
             seen[name] = h
-            if let i = declared.fields.firstIndex(where: { normalizeHeader($0.name) == name }) {
-                sources[i] = h
-            } else {
-                def.fields.append(FieldDef(raw, .string, isCustom: true))
-                sources.append(h)
-            }
+            names.append(raw)
         }
-        guard sources[0] != nil else {
-            throw LoadError(file: path, line: 1, column: 1, kind: "bad header", message: "no 'id' column (every entity needs one)")
-        }
-        return (def, sources, headerCount, reader.position, reader.line)
+        let header = try plan.resolve(header: names, file: file, path: path)
+        return (header, headerCount, reader.position, reader.line)
     }
 
     /// A file's parsed pieces as one set of rows: errors first (UTF-8, then the first in the
@@ -632,6 +773,8 @@ public enum Loader {
     struct CSVLayout: @unchecked Sendable {
         var def: EntityDef
         var sources: [Int?]
+        /// Each field's cell rules (a mapping's), nil for folio's own formats.
+        var rules: [CellRules?]
         var headerCount: Int
         var path: String
         var lenient: Bool
@@ -639,6 +782,11 @@ public enum Loader {
         /// parse goes (they are read again from the page cache if an error needs them), so
         /// that a file's pages and its columns are not both resident.
         var releasesParsedPages = false
+        /// A workbook made CSV: a message's column is the cell's column (A = 1), not a
+        /// character of the CSV line.
+        var columnsAreFields = false
+
+        func column(_ reader: CSVReader, _ field: Int) -> Int { columnsAreFields ? field + 1 : reader.column(ofField: field) }
     }
 
     /// One chunk's rows, with line numbers counted from the chunk's first line (1).
@@ -655,7 +803,7 @@ public enum Loader {
     /// Parses the records that start in `from ..< to`; the last may run past `to`.
     /// `reserving`: bytes of records to make room for (the chunk's own when nil).
     static func parseCSVChunk(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ layout: CSVLayout, reserving: Int?) -> CSVChunk {
-        let builders = layout.def.fields.map { ColumnBuilder(field: $0, entity: layout.def.name) }
+        let builders = layout.def.fields.enumerated().map { i, f in ColumnBuilder(field: f, entity: layout.def.name, rules: layout.rules[i]) }
         // Reserve for the most rows and string bytes the chunk can hold, so that no column grows
         // (and copies) while it fills: untouched reserved pages cost no memory.
         let room = max(reserving ?? 0, to - from)
@@ -693,12 +841,12 @@ public enum Loader {
                 problem = LoadError(file: path, line: reader.recordLine, column: 1, kind: "ragged row",
                                     message: "expected \(layout.headerCount) fields as in the header, found \(reader.fieldCount)")
             } else if reader.field(idSource).isEmpty {
-                problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: idSource), kind: "missing id", message: "the row has no id")
+                problem = LoadError(file: path, line: reader.recordLine, column: layout.column(reader, idSource), kind: "missing id", message: "the row has no id")
             } else {
                 // Cells go straight into their columns; a bad one takes the row back.
                 for (b, s) in sourced {
                     if let message = b._withUnsafeGuaranteedRef({ $0.append(reader.field(s)) }) {
-                        problem = LoadError(file: path, line: reader.recordLine, column: reader.column(ofField: s),
+                        problem = LoadError(file: path, line: reader.recordLine, column: layout.column(reader, s),
                                             kind: kindOf(b._withUnsafeGuaranteedRef { $0.type }), message: message)
                         let kept = chunk.lines.count
                         for b in all { b._withUnsafeGuaranteedRef { $0.truncate(to: kept) } }
@@ -714,7 +862,11 @@ public enum Loader {
                 chunk.skipped.append(problem)
                 continue
             }
-            for b in unsourced { b._withUnsafeGuaranteedRef { $0.appendNull() } }
+            for b in unsourced {
+                b._withUnsafeGuaranteedRef { b in
+                    if let c = b.constant { _ = b.append(c) } else { b.appendNull() }
+                }
+            }
             chunk.lines.append(Int32(clamping: reader.recordLine))
         }
         chunk.stop = reader.position
@@ -757,6 +909,12 @@ public enum Loader {
         }
     }
 
+    /// The one line that says which files of the folder no entity reads, and how to read one.
+    static func skippedNote(_ files: [String]) -> String {
+        let shown = files.prefix(6).joined(separator: ", ") + (files.count > 6 ? ", …" : "")
+        return "note: skipped \(shown): no entity reads \(files.count == 1 ? "it" : "them") (to load a file, map it in folio.json: \"entities\": {\"NAME\": {\"file\": \"\(files[0])\", \"fields\": {…}}}; folio init proposes one)"
+    }
+
     /// Header and key matching: case-insensitive, with spaces, dashes and underscores alike.
     public static func normalizeHeader(_ s: String) -> String {
         EnumDomain.normalize(s.trimmingCharacters(in: .whitespaces))
@@ -773,6 +931,9 @@ public enum Loader {
     /// Types a custom column by its values: int, decimal, date, bool, else string.
     static func inferCustom(_ b: ColumnBuilder, entity: String) -> (FieldDef, Column) {
         let strings = b.strings
+        // The mapping's null texts and labels were applied as the strings were kept; its date
+        // format decides whether they are dates.
+        let format = b.rules?.rules.dateFormat ?? .iso
         var candidates: [FieldType] = [.int, .decimal, .date, .bool]
         var anyValue = false
         strings.bytes.withUnsafeBufferPointer { bytes in
@@ -784,7 +945,7 @@ public enum Loader {
                     switch t {
                     case .int: return !isPlainInt(cell)
                     case .decimal: return !isPlainDecimal(cell)
-                    case .date: return CellParse.date(cell) == nil
+                    case .date: return (format.day(cell) ?? CellParse.date(cell)) == nil
                     case .bool: return !(CellParse.equalsFolded(cell, "true") || CellParse.equalsFolded(cell, "false")
                         || CellParse.equalsFolded(cell, "yes") || CellParse.equalsFolded(cell, "no"))
                     default: return true
@@ -795,8 +956,10 @@ public enum Loader {
         let type = anyValue ? (candidates.first ?? .string) : .string
         var field = b.field
         field.type = type
+        field.inferType = false
         if type == .string { return (field, b.finish()) }
-        let typed = ColumnBuilder(field: field, entity: entity)
+        let typed = ColumnBuilder(field: field, entity: entity,
+                                  rules: format.isISO ? nil : CellRules(nulls: [], labels: [], dateFormat: format, listSeparator: nil, constant: nil))
         typed.reserve(strings.count)
         strings.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<strings.count {
@@ -828,7 +991,7 @@ public enum Loader {
 
     // MARK: - Relationships
 
-    static func resolveReferences(_ parsed: inout [ParsedEntity], schema: Schema, source: DataSource, lenient: Bool, skipped: inout SkipReport) throws(LoadError) {
+    static func resolveReferences(_ parsed: inout [ParsedEntity], source: DataSource, lenient: Bool, skipped: inout SkipReport) throws(LoadError) {
         // Every foreign key, looked up in its target's id index: one task per key field.
         var found: [(entity: Int, field: Int, target: Int)] = []
         for ei in parsed.indices {
@@ -864,8 +1027,21 @@ public enum Loader {
         var results: [(links: [Int32], dangling: [Int])?] = []
         for k in links.indices {
             var dangling: [Int] = []
+            let (ei, fi, ti) = found[k]
+            // Rows keyed by a field (folio.json's key) are named as `=` compares: a key that
+            // is no exact match may still be one without regard to case.
+            let keyed = parsed[ti].key != nil
+            let target = parsed[ti]
+            let keys: StringColumn? = if case .string(let c) = parsed[ei].columns[fi] { c } else { nil }
             links[k].withUnsafeMutableBufferPointer { links in
                 for row in links.indices where links[row] == -2 {
+                    if keyed, let keys, case .string(let ids) = target.columns[0] {
+                        let hits = keys.bytes.withUnsafeBufferPointer { target.idIndex.lookupFolded(UnsafeBufferPointer(rebasing: $0[keys.range(row)]), in: ids) }
+                        if hits.count == 1 {
+                            links[row] = hits[0]
+                            continue
+                        }
+                    }
                     dangling.append(row)
                     links[row] = -1
                 }
@@ -879,11 +1055,11 @@ public enum Loader {
             guard let ref = field.reference, case .string(var keys) = parsed[ei].columns[fi], let (links, dangling) = results[k] else { continue }
             if !dangling.isEmpty {
                 let p = parsed[ei]
-                let path = p.file.map { source.path($0) } ?? p.def.name
+                let by = parsed[ti].key.map { parsed[ti].def.fields[$0].name } ?? "id"
                 /// Only the first problem is located to its column: that reads the file again.
                 func error(_ row: Int, locate: Bool) -> LoadError {
-                    LoadError(file: path, line: Int(p.lines[row]), column: locate ? locateColumn(source, p, row: row, field: field.name) : nil,
-                              kind: "dangling key", message: "'\(field.name)' is \"\(keys.string(row))\", but no \(ref.target) row has that id")
+                    LoadError(file: p.path(ofRow: row), line: Int(p.lines[row]), column: locate ? locateColumn(source, p, row: row, field: field.name) : nil,
+                              kind: "dangling key", message: "'\(field.name)' is \"\(keys.string(row))\", but no \(ref.target) row has that \(by)")
                 }
                 guard lenient else { throw error(dangling[0], locate: true) }
                 for (n, row) in dangling.enumerated() { skipped.add(error(row, locate: n == 0)) }
@@ -919,7 +1095,6 @@ public enum Loader {
             let cycles = Hierarchy.cycles(links)
             if cycles.isEmpty { continue }
             let p = parsed[ei]
-            let path = p.file.map { source.path($0) } ?? p.def.name
             guard case .string(let ids) = p.columns[0] else { continue }
             let field = p.def.fields[f].name
             for cycle in cycles {
@@ -928,7 +1103,7 @@ public enum Loader {
                 let from = cycle.firstIndex(of: last) ?? 0
                 let rows = Array(cycle[from...] + cycle[..<from]) + [last]
                 let names = rows.map { "\"\(ids.string($0))\" (line \(p.lines[$0]))" }.joined(separator: " → ")
-                let error = LoadError(file: path, line: Int(p.lines[last]), kind: "cycle",
+                let error = LoadError(file: p.path(ofRow: last), line: Int(p.lines[last]), kind: "cycle",
                                       message: "'\(field)' makes a cycle: \(names); a row cannot be above itself")
                 guard lenient else { throw error }
                 skipped.add(error)
@@ -952,11 +1127,16 @@ public enum Loader {
 
     /// The column of a field on a row's line, found by reading the file again (only for messages).
     static func locateColumn(_ source: DataSource, _ p: ParsedEntity, row: Int, field: String) -> Int? {
-        guard let file = p.file, !p.jsonl, let bytes = try? source.read(file) else { return nil }
+        guard let file = p.file(ofRow: row), file.format == .csv, let bytes = try? source.read(file.name) else { return nil }
         return bytes.withUnsafeBufferPointer { buf -> Int? in
             var reader = CSVReader(bytes: buf)
             guard (try? reader.next()) == true else { return nil }
-            for h in 0..<reader.fieldCount where normalizeHeader(String(decoding: reader.field(h), as: UTF8.self)) == normalizeHeader(field) {
+            // The column the field came from: its own name, or the header its origin names.
+            var wanted = [normalizeHeader(field)]
+            if let origin = p.def.fields.first(where: { $0.name == field })?.origin, let colon = origin.range(of: ": ") {
+                wanted.append(normalizeHeader(String(origin[colon.upperBound...]).replacingOccurrences(of: " (mapped)", with: "")))
+            }
+            for h in 0..<reader.fieldCount where wanted.contains(normalizeHeader(String(decoding: reader.field(h), as: UTF8.self))) {
                 return columnOf(line: Int(p.lines[row]), field: h, in: buf)
             }
             return nil

@@ -32,7 +32,9 @@ public struct SourceFingerprint: Sendable, Equatable {
     /// only when `hashing`.
     static func current(_ directory: String, schema: Schema, hashing: Bool) -> SourceFingerprint {
         var files: [File] = []
-        for name in Self.names(schema) {
+        // The files a load reads: the mapping's, when folio.json has one.
+        let names = (try? LoadPlan.make(.directory(directory), schema: schema))?.watchedFiles ?? Self.names(schema)
+        for name in names {
             var file = File(name: name, exists: false, size: 0, modified: 0, changed: 0, inode: 0, device: 0, contentHash: 0)
             var st = stat()
             let path = (directory as NSString).appendingPathComponent(name)
@@ -193,6 +195,9 @@ extension Loader {
             report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             report.phases = [("snapshot", report.milliseconds)]
             report.snapshot = "reopened from \(path)"
+            if let skipped = (try? LoadPlan.make(.directory(directory), schema: schema))?.skipped, !skipped.isEmpty {
+                report.notes = [Loader.skippedNote(skipped)]
+            }
             utimes(path, nil)  // used now: pruning keeps the most recently used
             return (store, report)
         } catch {

@@ -38,13 +38,20 @@ public struct FieldDef: Sendable, Hashable {
     public var reference: Reference?
     /// True for a column found in a data file but not declared by the schema.
     public var isCustom: Bool
+    /// Where the values come from, for `.schema`: a file's column (`sales_pipeline.csv:
+    /// deal_stage`), a constant, a key; nil for folio's own files.
+    public var origin: String?
+    /// While loading: a custom field whose type is to be inferred from its values (not
+    /// declared by a mapping, and not a key).
+    public var inferType = false
 
-    public init(_ name: String, _ type: FieldType, values: [String] = [], reference: Reference? = nil, isCustom: Bool = false) {
+    public init(_ name: String, _ type: FieldType, values: [String] = [], reference: Reference? = nil, isCustom: Bool = false, origin: String? = nil) {
         self.name = name
         self.type = type
         self.enumValues = values
         self.reference = reference
         self.isCustom = isCustom
+        self.origin = origin
     }
 }
 

@@ -13,7 +13,7 @@ import Foundation
 /// table it belongs to) makes the snapshot unusable; the caller then parses the files.
 public enum Snapshot {
     static let magic: UInt64 = 0x314E_5350_4F49_4C46  // "FLIOPSN1", little-endian
-    static let version: UInt64 = 6
+    static let version: UInt64 = 7
 
     /// Why a snapshot could not be used.
     public struct Unusable: Error, CustomStringConvertible {
@@ -349,6 +349,7 @@ public enum Snapshot {
             e.bool(f.isCustom)
             e.bool(f.reference != nil)
             if let r = f.reference { e.strings([r.target, r.name, r.inverse]) }
+            e.strings(f.origin.map { [$0] } ?? [])
         }
     }
 
@@ -540,7 +541,9 @@ public enum Snapshot {
                 guard r.count == 3 else { throw Unusable("a damaged relationship") }
                 reference = Reference(target: r[0], name: r[1], inverse: r[2])
             }
-            fields.append(FieldDef(fieldName, fieldTypes[type], values: values, reference: reference, isCustom: custom))
+            let origin = try d.strings()
+            guard origin.count <= 1 else { throw Unusable("a damaged field") }
+            fields.append(FieldDef(fieldName, fieldTypes[type], values: values, reference: reference, isCustom: custom, origin: origin.first))
         }
         guard !fields.isEmpty else { throw Unusable("an entity without fields") }
         return EntityDef(name: name, fields: fields)
