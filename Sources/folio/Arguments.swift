@@ -8,7 +8,7 @@ import FolioCore
 struct Arguments {
     /// What to do.
     enum Command: String, CaseIterable {
-        case repl, run, generate, sql
+        case repl, run, generate, sql, export
         /// The word that names it (the REPL has none: it is what `folio` does).
         var word: String? { self == .repl ? nil : rawValue }
 
@@ -18,6 +18,7 @@ struct Arguments {
             case .run: "Run saved query files."
             case .generate: "Write a synthetic portfolio (CSV files and folio.json)."
             case .sql: "Print the SQL a query compiles to."
+            case .export: "Write the portfolio as CSV files and the schema.sql that builds a database of them."
             }
         }
 
@@ -26,7 +27,8 @@ struct Arguments {
             case .repl: "folio [-c QUERY] [options]"
             case .run: "folio run FILE… [options]"
             case .generate: "folio generate --accounts N [--seed S] --out DIR"
-            case .sql: "folio sql QUERY [--dialect D] [options]"
+            case .sql: "folio sql QUERY [--dialect D] [--placeholders] [options]"
+            case .export: "folio export --out DIR [--dialect D] [--force] [options]"
             }
         }
     }
@@ -40,22 +42,26 @@ struct Arguments {
     }
 
     static let querying: Set<Command> = [.repl, .run, .sql]
+    /// Commands that load data.
+    static let loading: Set<Command> = [.repl, .run, .sql, .export]
 
     static let options: [Option] = [
-        Option(name: "data", value: "DIR", help: "Data directory (CSV or JSONL files). Without it, the built-in demo portfolio.", commands: querying),
+        Option(name: "data", value: "DIR", help: "Data directory (CSV or JSONL files). Without it, the built-in demo portfolio.", commands: loading),
         Option(name: "today", value: "DATE", help: "The date 'today' means (YYYY-MM-DD). Default: the data's as_of, else the clock.", commands: querying),
         Option(name: "fiscal-year-start", value: "MONTH", help: "Month (1-12) fiscal years begin.", commands: querying),
-        Option(name: "format", value: "FORMAT", help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, else csv.",
-               commands: [.repl, .run]),
+        Option(name: "format", value: "FORMAT", help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, else csv. (folio sql: text or json.)",
+               commands: [.repl, .run, .sql]),
         Option(name: "param", value: "NAME=VALUE", help: "A query parameter (repeatable), typed like a literal: number, date, true/false, else string.", commands: querying),
-        Option(name: "lenient", value: nil, help: "Skip bad rows in data files and report them, instead of stopping.", commands: querying),
+        Option(name: "lenient", value: nil, help: "Skip bad rows in data files and report them, instead of stopping.", commands: loading),
         Option(name: "no-color", value: nil, help: "No colour in the output (also NO_COLOR).", commands: [.repl, .run]),
         Option(name: "timer", value: nil, help: "Print load and statement times to stderr.", commands: [.repl, .run]),
-        Option(name: "no-snapshot", value: nil, help: "Parse the data files even if a snapshot of them is cached, and write none.", commands: querying),
-        Option(name: "dialect", value: "D", help: "SQL dialect: postgres (the default), sqlite, duckdb, spark.", commands: [.sql]),
+        Option(name: "no-snapshot", value: nil, help: "Parse the data files even if a snapshot of them is cached, and write none.", commands: loading),
+        Option(name: "dialect", value: "D", help: "SQL dialect: postgres (the default), sqlite, duckdb, spark.", commands: [.sql, .export]),
+        Option(name: "placeholders", value: nil, help: "Parameters as the dialect's placeholders ($1, ?), their values listed after the SQL.", commands: [.sql]),
+        Option(name: "force", value: nil, help: "Replace the folder if it exists.", commands: [.export]),
         Option(name: "accounts", value: "N", help: "Number of accounts (1 to 50,000,000).", commands: [.generate]),
         Option(name: "seed", value: "S", help: "Random seed: the same seed gives the same files (default 42).", commands: [.generate]),
-        Option(name: "out", value: "DIR", help: "Directory to write into (created if missing).", commands: [.generate]),
+        Option(name: "out", value: "DIR", help: "Directory to write into (created if missing).", commands: [.generate, .export]),
     ]
 
     struct UsageError: Error {
@@ -155,7 +161,10 @@ struct Arguments {
         if let m = value("fiscal-year-start"), Int(m).map({ (1...12).contains($0) }) != true {
             throw UsageError(message: "--fiscal-year-start expects a month from 1 to 12, got \(m)")
         }
-        if let f = value("format"), OutputFormat(rawValue: f.lowercased()) == nil {
+        if command == .sql, let f = value("format"), !["text", "json"].contains(f.lowercased()) {
+            throw UsageError(message: "--format of folio sql expects text or json, got '\(f)'")
+        }
+        if command != .sql, let f = value("format"), OutputFormat(rawValue: f.lowercased()) == nil {
             throw UsageError(message: "--format expects one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(f)'")
         }
         for p in all("param") {
@@ -181,8 +190,17 @@ struct Arguments {
             if value("out") == nil { throw UsageError(message: "generate needs --out DIR") }
         case .sql:
             if positionals.count != 1 { throw UsageError(message: "sql needs one query (in quotes)") }
+        case .export:
+            if let extra = positionals.first { throw UsageError(message: "unexpected argument '\(extra)'") }
+            if value("out") == nil { throw UsageError(message: "export needs --out DIR") }
+        }
+        if let d = value("dialect"), SQLDialectName(rawValue: d.lowercased()) == nil {
+            throw UsageError(message: "--dialect expects one of \(SQLDialectName.allCases.map(\.rawValue).joined(separator: ", ")), got '\(d)'")
         }
     }
+
+    /// `--dialect`, postgres when not given.
+    var dialect: SQLDialectName { value("dialect").flatMap { SQLDialectName(rawValue: $0.lowercased()) } ?? .postgres }
 
     /// `--param` values as literals.
     var parameters: [String: Literal] {

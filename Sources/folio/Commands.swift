@@ -55,9 +55,57 @@ enum Commands {
         }
     }
 
-    /// `folio sql`: the SQL a query compiles to (a later capability).
-    static func sql(_ arguments: Arguments) -> ExitStatus {
-        writeStderr("error: folio sql is not supported yet\n")
-        return .queryError
+    /// `folio sql QUERY`: the SQL each query compiles to, for the data's schema and picklists.
+    static func sql(_ arguments: Arguments) throws(Exit) -> ExitStatus {
+        let workspace = try Workspace(arguments)
+        defer { workspace.finishSnapshot() }
+        var status = ExitStatus.success
+        let json = arguments.value("format")?.lowercased() == "json"
+        let dialect = arguments.dialect.dialect
+        for outcome in workspace.session.sql(arguments.positionals[0], dialect: arguments.dialect, placeholders: arguments.flag("placeholders")) {
+            switch outcome {
+            case .sql(let output, let query) where json:
+                // One object a line: the SQL, the placeholders' values and the result's columns.
+                let parameters = output.parameters.map { JSON.quote(ValueFormat.plain($0)) }.joined(separator: ",")
+                let columns = output.columns.map { "{\"name\":\(JSON.quote($0.name)),\"type\":\(JSON.quote($0.type.description))}" }.joined(separator: ",")
+                writeStdout("{\"query\":\(JSON.quote(query)),\"sql\":\(JSON.quote(output.sql)),\"parameters\":[\(parameters)],\"columns\":[\(columns)]}\n")
+            case .sql(let output, _):
+                var text = output.sql + ";\n"
+                for (i, v) in output.parameters.enumerated() {
+                    let p = dialect.placeholder(i + 1)
+                    text += "-- \(p == "?" ? "? (\(i + 1))" : p) = \(ValueFormat.plain(v))\n"
+                }
+                writeStdout(text)
+            case .error(let message, let query) where json:
+                writeStdout("{\"query\":\(JSON.quote(query)),\"error\":\(JSON.quote(message))}\n")
+                status = .queryError
+            case .error(let message, _):
+                writeStderr(message)
+                status = .queryError
+            }
+        }
+        return status
+    }
+
+    /// `folio export --out DIR`: the portfolio as CSV files and the schema.sql that loads them.
+    static func export(_ arguments: Arguments) throws(Exit) -> ExitStatus {
+        let workspace = try Workspace(arguments)
+        defer { workspace.finishSnapshot() }
+        let out = arguments.value("out") ?? ""
+        let export = SQLExport(store: workspace.session.store, dialect: arguments.dialect)
+        let terminal = isatty(STDERR_FILENO) == 1
+        do {
+            let report = try export.write(to: out, force: arguments.flag("force"), progress: terminal ? { name, done, total in
+                writeStderr("\r\u{1B}[2Kexporting \(name): \(ValueFormat.group(String(done))) of \(ValueFormat.group(String(total))) rows")
+            } : nil)
+            if terminal { writeStderr("\r\u{1B}[2K") }
+            let rows = report.tables.reduce(0) { $0 + $1.rows }
+            writeStderr("exported \(ValueFormat.group(String(rows))) rows in \(report.tables.count) tables to \(out) (\(ValueFormat.group(String(report.bytes / 1024))) KiB, \(Renderer.formatMilliseconds(report.milliseconds)) ms); run there: \(SQLExport.howToRun(arguments.dialect))\n")
+            return .success
+        } catch {
+            if terminal { writeStderr("\r\u{1B}[2K") }
+            writeStderr("error: \(error.message)\n")
+            return .dataError
+        }
     }
 }

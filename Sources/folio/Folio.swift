@@ -27,7 +27,8 @@ enum Folio {
             case .repl: return try Commands.interactive(arguments)
             case .run: return try Commands.run(arguments)
             case .generate: return Commands.generate(arguments)
-            case .sql: return Commands.sql(arguments)
+            case .sql: return try Commands.sql(arguments)
+            case .export: return try Commands.export(arguments)
             }
         } catch {
             return error.status

@@ -8,6 +8,9 @@ public struct CheckedPipeline: Sendable {
     public var columns: [OutputColumn]
     /// Things that run but are probably not what was meant (`select x = 1`).
     public var warnings: [Diagnostic] = []
+    /// Where the query's parameters stand (their constants' spans), by name: the SQL
+    /// backend sends them as bind parameters.
+    public var parameters: [Range<Int>: String] = [:]
 }
 
 public struct OutputColumn: Sendable, Equatable {

@@ -40,6 +40,8 @@ public struct Checker {
 
     let context: Context
     var store: Store { context.store }
+    /// The parameters the checked query uses, where (filled while checking).
+    let parameterUses = ParameterUses()
 
     public init(_ context: Context) { self.context = context }
 
@@ -156,7 +158,9 @@ public struct Checker {
         }
         let (stages, scope, diagnostics, warnings) = checkStages(pipeline.stages, from: from.scope)
         if !diagnostics.isEmpty { return (nil, diagnostics) }
-        return (CheckedPipeline(table: from.table, stages: from.stages + stages, columns: columns(scope), warnings: from.warnings + warnings), [])
+        var checked = CheckedPipeline(table: from.table, stages: from.stages + stages, columns: columns(scope), warnings: from.warnings + warnings)
+        checked.parameters = parameterUses.spans
+        return (checked, [])
     }
 
     /// The columns rows of a scope have.
@@ -442,9 +446,10 @@ public struct Checker {
         case .literal(let l):
             return constant(l, e.span)
         case .parameter(let p):
-            guard let l = context.parameters.first(where: { $0.key.caseInsensitiveEquals(p) })?.value else {
+            guard let (name, l) = context.parameters.first(where: { $0.key.caseInsensitiveEquals(p) }) else {
                 throw Diagnostic(e.span, Messages.missingParameter(p))
             }
+            parameterUses.record(e.span, name)
             return constant(l, e.span)
         case .today:
             return TExpr(kind: .constant(.date(context.today)), type: .date, span: e.span)
@@ -968,5 +973,17 @@ final class VersionCounter: @unchecked Sendable {
         defer { lock.unlock() }
         last += 1
         return last
+    }
+}
+
+/// The spans where parameters stood in a checked query, by name.
+final class ParameterUses: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var spans: [Range<Int>: String] = [:]
+
+    func record(_ span: Range<Int>, _ name: String) {
+        lock.lock()
+        spans[span] = name
+        lock.unlock()
     }
 }

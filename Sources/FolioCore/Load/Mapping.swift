@@ -258,8 +258,9 @@ public struct Mapping: Sendable {
         for r in relationships where adding.contains(r.target.lowercased()) && !r.target.caseInsensitiveEquals(r.entity) {
             edges[r.entity.lowercased(), default: []].insert(r.target.lowercased())
         }
-        for a in adding {
-            for b in edges[a] ?? [] where adding.contains(b) && (edges[b]?.contains(a) ?? false) {
+        // In the order folio.json names them, so that the message is always the same.
+        for a in entities.filter(\.addMissing).map({ $0.name.lowercased() }) {
+            for b in (edges[a] ?? []).sorted() where adding.contains(b) && (edges[b]?.contains(a) ?? false) {
                 throw Mistake(path: "entities.\(a).add_missing",
                               message: "add_missing makes a cycle: \(a) makes rows for the keys \(b) references, and \(b) for the keys \(a) references; keep add_missing on one of them")
             }

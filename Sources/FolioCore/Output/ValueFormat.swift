@@ -1,7 +1,7 @@
 /// How values print: plain (CSV, TSV, JSON) or for people (tables, with thousands grouped).
 public enum ValueFormat {
     /// Plain text: ISO dates, plain numbers, money with at most two decimals, lists `;`-joined, null empty.
-    static func plain(_ v: Value) -> String {
+    public static func plain(_ v: Value) -> String {
         switch v {
         case .null: ""
         case .bool(let b): b ? "true" : "false"

@@ -102,21 +102,7 @@ public final class Session {
                                                                      text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
                     outcomes.append(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):
-                    if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
-                    let checker = Checker(checkContext)
-                    let key = name.text.lowercased()
-                    let named = NamedQuery(name: name.text, pipeline: pipeline, base: checker.namedQuery(pipeline.source),
-                                           text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
-                    do throws(Diagnostic) { try checker.checkDefinition(named) } catch {
-                        // Its own mistakes point into this statement, as any query's do.
-                        var d = error
-                        if d.source?.origin == "let \(name.text)" {
-                            d.source = nil
-                            d.span = (d.span.lowerBound + named.textOffset)..<(d.span.upperBound + named.textOffset)
-                        }
-                        throw d
-                    }
-                    namedQueries[key] = named
+                    try define(name, pipeline, statement, in: text)
                     outcomes.append(.defined(name.text, milliseconds: elapsed()))
                 case .explain(let pipeline, let analyze):
                     let checked = try Checker(checkContext).check(pipeline)
@@ -140,8 +126,26 @@ public final class Session {
         return outcomes
     }
 
+    /// `let name = pipeline`: checked, then kept under its name in lower case.
+    func define(_ name: Name, _ pipeline: Pipeline, _ statement: Statement, in text: String) throws(Diagnostic) {
+        if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
+        let checker = Checker(checkContext)
+        let named = NamedQuery(name: name.text, pipeline: pipeline, base: checker.namedQuery(pipeline.source),
+                               text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
+        do throws(Diagnostic) { try checker.checkDefinition(named) } catch {
+            // Its own mistakes point into this statement, as any query's do.
+            var d = error
+            if d.source?.origin == "let \(name.text)" {
+                d.source = nil
+                d.span = (d.span.lowerBound + named.textOffset)..<(d.span.upperBound + named.textOffset)
+            }
+            throw d
+        }
+        namedQueries[name.text.lowercased()] = named
+    }
+
     /// The text of one statement of a script.
-    private func statementText(_ statement: Statement, in text: String) -> String {
+    func statementText(_ statement: Statement, in text: String) -> String {
         // Only the statement is kept: the script around it may be large.
         let utf8 = text.utf8
         let lo = utf8.index(utf8.startIndex, offsetBy: min(statement.span.lowerBound, utf8.count))
