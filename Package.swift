@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "FolioREPL", dependencies: ["FolioCore", "FolioLineEditor"]),
         .executableTarget(
             name: "folio",
-            dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal"]
+            dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal", "FolioPostgres"]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
         // Needs a server: skipped unless FOLIO_TEST_POSTGRES names one (.ci/run starts one).

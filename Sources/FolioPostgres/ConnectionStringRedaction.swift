@@ -6,7 +6,7 @@ import CLibpq
 //   host=h password='se cret' dbname=d                  →  host=h password=*** dbname=d
 
 /// `conninfo` with every password replaced by `***`; empty when it cannot be read safely.
-func redactingPassword(in conninfo: String) -> String {
+public func redactingPassword(in conninfo: String) -> String {
     let scalars = Array(conninfo.unicodeScalars)
     let isURL = ["postgresql://", "postgres://"].contains { prefix in
         conninfo.lowercased().hasPrefix(prefix)
@@ -18,7 +18,7 @@ func redactingPassword(in conninfo: String) -> String {
 }
 
 /// The password `conninfo` gives, as libpq reads it, or nil when it gives none.
-func password(in conninfo: String) -> String? {
+public func password(in conninfo: String) -> String? {
     var error: UnsafeMutablePointer<CChar>?
     guard let options = PQconninfoParse(conninfo, &error) else {
         PQfreemem(error)

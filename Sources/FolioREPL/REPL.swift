@@ -125,6 +125,10 @@ public final class REPL {
             case .interrupted:
                 output.messages("interrupted\n")
                 ok = false
+            case .lost(let message):
+                // The session keeps its state; the next statement connects again.
+                output.messages(message + "(the next statement reconnects)\n")
+                ok = false
             }
         }
         if settings.timer, settings.format != .table || outputFile != nil {

@@ -8,7 +8,7 @@ import FolioCore
 struct Arguments {
     /// What to do.
     enum Command: String, CaseIterable {
-        case repl, run, generate, sql, export
+        case repl, run, generate, sql, export, push
         /// The word that names it (the REPL has none: it is what `folio` does).
         var word: String? { self == .repl ? nil : rawValue }
 
@@ -19,6 +19,7 @@ struct Arguments {
             case .generate: "Write a synthetic portfolio (CSV files and folio.json)."
             case .sql: "Print the SQL a query compiles to."
             case .export: "Write the portfolio as CSV files and the schema.sql that builds a database of them."
+            case .push: "Load the portfolio into a PostgreSQL database (one transaction), for folio --engine."
             }
         }
 
@@ -29,6 +30,7 @@ struct Arguments {
             case .generate: "folio generate --accounts N [--seed S] --out DIR"
             case .sql: "folio sql QUERY [--dialect D] [--placeholders] [options]"
             case .export: "folio export --out DIR [--dialect D] [--force] [options]"
+            case .push: "folio push postgresql://USER@HOST/DB [options]"
             }
         }
     }
@@ -43,7 +45,7 @@ struct Arguments {
 
     static let querying: Set<Command> = [.repl, .run, .sql]
     /// Commands that load data.
-    static let loading: Set<Command> = [.repl, .run, .sql, .export]
+    static let loading: Set<Command> = [.repl, .run, .sql, .export, .push]
 
     static let options: [Option] = [
         Option(name: "data", value: "DIR", help: "Data directory (CSV or JSONL files). Without it, the built-in demo portfolio.", commands: loading),
@@ -56,6 +58,7 @@ struct Arguments {
         Option(name: "no-color", value: nil, help: "No colour in the output (also NO_COLOR).", commands: [.repl, .run]),
         Option(name: "timer", value: nil, help: "Print load and statement times to stderr.", commands: [.repl, .run]),
         Option(name: "no-snapshot", value: nil, help: "Parse the data files even if a snapshot of them is cached, and write none.", commands: loading),
+        Option(name: "engine", value: "URL", help: "Run queries on this PostgreSQL database (filled by folio push) instead of in memory.", commands: querying),
         Option(name: "dialect", value: "D", help: "SQL dialect: postgres (the default), sqlite, duckdb, spark.", commands: [.sql, .export]),
         Option(name: "placeholders", value: nil, help: "Parameters as the dialect's placeholders ($1, ?), their values listed after the SQL.", commands: [.sql]),
         Option(name: "force", value: nil, help: "Replace the folder if it exists.", commands: [.export]),
@@ -190,9 +193,17 @@ struct Arguments {
             if value("out") == nil { throw UsageError(message: "generate needs --out DIR") }
         case .sql:
             if positionals.count != 1 { throw UsageError(message: "sql needs one query (in quotes)") }
+        case .push:
+            if positionals.count != 1 { throw UsageError(message: "push needs one PostgreSQL connection string (postgresql://USER@HOST/DB)") }
         case .export:
             if let extra = positionals.first { throw UsageError(message: "unexpected argument '\(extra)'") }
             if value("out") == nil { throw UsageError(message: "export needs --out DIR") }
+        }
+        if value("engine") != nil, value("data") != nil {
+            throw UsageError(message: "--engine and --data: the data is the engine's (folio push put it there), give one or the other")
+        }
+        if value("engine") != nil, flag("lenient") || flag("no-snapshot") {
+            throw UsageError(message: "--\(flag("lenient") ? "lenient" : "no-snapshot") is about loading files, and --engine loads none")
         }
         if let d = value("dialect"), SQLDialectName(rawValue: d.lowercased()) == nil {
             throw UsageError(message: "--dialect expects one of \(SQLDialectName.allCases.map(\.rawValue).joined(separator: ", ")), got '\(d)'")

@@ -108,4 +108,25 @@ enum Commands {
             return .dataError
         }
     }
+
+    /// `folio push URL`: the portfolio into PostgreSQL, replacing folio's tables there.
+    static func push(_ arguments: Arguments) throws(Exit) -> ExitStatus {
+        let workspace = try Workspace(arguments)
+        defer { workspace.finishSnapshot() }
+        let terminal = isatty(STDERR_FILENO) == 1
+        do throws(EngineError) {
+            let report = try Push.run(workspace.session.store, to: arguments.positionals[0], progress: terminal ? { name, done, total in
+                writeStderr("\r\u{1B}[2Kpushing \(name): \(ValueFormat.group(String(done))) of \(ValueFormat.group(String(total))) rows")
+            } : nil)
+            if terminal { writeStderr("\r\u{1B}[2K") }
+            for t in report.tables { writeStderr("\(t.name): \(ValueFormat.group(String(t.rows))) rows\n") }
+            let rows = report.tables.reduce(0) { $0 + $1.rows }
+            writeStderr("pushed \(ValueFormat.group(String(rows))) rows in \(report.tables.count) tables in \(Renderer.formatMilliseconds(report.milliseconds)) ms\n")
+            return .success
+        } catch {
+            if terminal { writeStderr("\r\u{1B}[2K") }
+            writeStderr("error: \(error.message)\n")
+            return .dataError
+        }
+    }
 }

@@ -29,6 +29,7 @@ enum Folio {
             case .generate: return Commands.generate(arguments)
             case .sql: return try Commands.sql(arguments)
             case .export: return try Commands.export(arguments)
+            case .push: return try Commands.push(arguments)
             }
         } catch {
             return error.status

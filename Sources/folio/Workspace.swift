@@ -17,15 +17,19 @@ final class Workspace {
         terminal = isatty(STDOUT_FILENO) == 1
         format = options.outputFormat(terminal: terminal)
         let store: Store
-        do {
-            if let dir = options.data {
-                (store, report) = try Loader.load(directory: dir, lenient: options.lenient, cache: options.snapshotCache, deferWrite: true)
-            } else {
-                (store, report) = try Loader.load(.memory(PortfolioGenerator.demo.generateInMemory()), lenient: options.lenient)
+        var engine: PostgresEngine?
+        if let url = options.value("engine") {
+            do throws(EngineError) {
+                let e = try PostgresEngine(url)
+                store = try e.store()
+                engine = e
+            } catch {
+                writeStderr("error: \(error.message)\n")
+                throw Exit(status: .dataError)
             }
-        } catch {
-            writeStderr(error.description + "\n")
-            throw Exit(status: .dataError)
+            report = LoadReport()
+        } else {
+            (store, report) = try Self.load(options)
         }
         for note in report.notes { writeStderr(note + "\n") }
         if report.skipped.total > 0 { writeStderr("warning: " + report.skipped.summary + "\n") }
@@ -45,6 +49,20 @@ final class Workspace {
         let today = options.today.flatMap(Day.parse) ?? store.asOf ?? Workspace.clockToday()
         session = Session(store: store, today: today, fiscalYearStart: options.fiscalYearStart)
         session.parameters = options.parameters
+        session.engine = engine
+    }
+
+    /// The data the options name (a folder, or the built-in demo portfolio), loaded.
+    static func load(_ options: Arguments) throws(Exit) -> (Store, LoadReport) {
+        do {
+            if let dir = options.data {
+                return try Loader.load(directory: dir, lenient: options.lenient, cache: options.snapshotCache, deferWrite: true)
+            }
+            return try Loader.load(.memory(PortfolioGenerator.demo.generateInMemory()), lenient: options.lenient)
+        } catch {
+            writeStderr(error.description + "\n")
+            throw Exit(status: .dataError)
+        }
     }
 
     /// Writes the snapshot the load left pending (after a script's output, so that its
@@ -107,6 +125,9 @@ final class Workspace {
             case .interrupted:
                 writeStderr("interrupted\n")
                 status = .queryError
+            case .lost(let message):
+                writeStderr(message)
+                return .dataError
             case .error(let message):
                 // A failing statement may report several independent mistakes; the run stops after it.
                 writeStderr(message)
@@ -122,6 +143,10 @@ final class Workspace {
     var banner: String {
         let counts = report.rows.map { "\(ValueFormat.group(String($0.count))) \($0.entity)" }.joined(separator: ", ")
         let asOf = session.store.asOf.map { ", as of \(Day.format($0))" } ?? ""
+        if let engine = session.engine {
+            return "folio \(Folio.version) — on \(engine.description)\(asOf): every query runs there\n"
+                + "Type a query, e.g. accounts | where health < 50 | top 5 by arr   ·   .help for more, Ctrl-D to leave\n"
+        }
         return "folio \(Folio.version) — \(options.data ?? "built-in demo portfolio"): \(counts) (loaded in \(Renderer.formatMilliseconds(report.milliseconds)) ms\(asOf))\n"
             + "Type a query, e.g. accounts | where health < 50 | top 5 by arr   ·   .help for more, Ctrl-D to leave\n"
     }

@@ -117,8 +117,8 @@ def playbook_scripts() -> list[Script]:
 # Running folio
 # ---------------------------------------------------------------------------------
 
-def folio_cmd(folio: str, data: str, params: dict[str, str]) -> list[str]:
-    argv = [folio, "--data", data]
+def folio_cmd(folio: str, data: str | None, params: dict[str, str]) -> list[str]:
+    argv = [folio] + (["--data", data] if data else [])
     for k, v in params.items():
         argv += ["--param", f"{k}={v}"]
     return argv
@@ -144,7 +144,7 @@ class Answer:
 
 def folio_answers(folio: str, data: str, script: Script, extra: list[str] | None = None) -> list[Answer]:
     """The in-memory answers of a script's queries (or through --engine with `extra`)."""
-    argv = folio_cmd(folio, data, script.params) + (extra or []) + ["--format", "json", "-c", script.text]
+    argv = folio_cmd(folio, None if extra else data, script.params) + (extra or []) + ["--format", "json", "-c", script.text]
     p = subprocess.run(argv, capture_output=True, text=True, timeout=900)
     try:
         answers = [Answer(rows=v) for v in decode_stream(p.stdout)]
@@ -153,6 +153,22 @@ def folio_answers(folio: str, data: str, script: Script, extra: list[str] | None
     if p.returncode != 0:
         answers.append(Answer(error=" ".join(p.stderr.split())[:800] or f"exit {p.returncode}"))
     return answers
+
+
+def engine_answers(folio: str, script: Script, queries: list[str], extra: list[str]) -> list[Answer]:
+    """Answers through `folio --engine`, one per query: a script stops at its first error,
+    so the queries after it run again (after the script's `let`s)."""
+    answers: list[Answer] = []
+    lets = [st for st in script.statements if st.strip().startswith("let ") and ";" not in st]
+    rest = None
+    while True:
+        s = script if rest is None else Script(script.origin, lets + rest, script.params)
+        got = folio_answers(folio, None, s, extra)
+        answers += got
+        done = len(answers)
+        if done >= len(queries) or not got or got[-1].error is None:
+            return answers
+        rest = queries[done:]
 
 
 def folio_sql(folio: str, data: str, script: Script, dialect: str) -> list[dict]:
@@ -390,7 +406,7 @@ def run_dataset(folio: str, data: str, scripts: list[Script], engines: list[Engi
                 answers = memory[k]
                 compiled = folio_sql(folio, data, s, engine.dialect or "postgres")
                 queries = [c.get("query", "?") for c in compiled]
-                remote = folio_answers(folio, data, s, extra=["--engine", postgres]) if engine.name == "postgres" else None
+                remote = engine_answers(folio, s, queries, ["--engine", postgres]) if engine.name == "postgres" else None
                 for i, q in enumerate(queries):
                     if keyword and keyword not in q:
                         continue
@@ -409,10 +425,9 @@ def run_dataset(folio: str, data: str, scripts: list[Script], engines: list[Engi
                             t.failed += 1
                             print(f"FAIL [{engine.name}] {s.origin}\n  query: {q}\n  error: {why}\n")
                             continue
-                        diff = None if mem == remote[i].rows else compare(mem, [tuple(v for _, v in r) for r in remote[i].rows],
-                                                                           [{"name": n, "type": "json"} for n, _ in (mem[0] if mem else [])])
-                        sql = "(folio --engine)"
-                        rows = remote[i].rows
+                        rows = [tuple(v for _, v in r) for r in remote[i].rows]
+                        diff = None if mem == remote[i].rows else compare(mem, rows, c.get("columns", []))
+                        sql = c.get("sql", "(no SQL)")
                     else:
                         if "error" in c:
                             if "cannot be expressed" in c["error"]:

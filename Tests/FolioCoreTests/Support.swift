@@ -29,6 +29,7 @@ enum Fixtures {
             case .result(let frame, _): return Renderer.render(frame, RenderOptions(format: format))
             case .defined(let name, _): return "defined \(name)\n"
             case .interrupted: return "interrupted\n"
+            case .lost(let message): return message
             case .error(let message), .warning(let message): return message
             }
         }.joined()

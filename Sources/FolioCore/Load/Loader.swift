@@ -116,6 +116,8 @@ public struct LoadReport: Sendable {
     public var pendingSnapshot: PendingSnapshot?
     /// Lines for the user about what the load did not read (files no entity maps).
     public var notes: [String] = []
+
+    public init() {}
     public var totalRows: Int { rows.reduce(0) { $0 + $1.count } }
 }
 

@@ -48,7 +48,7 @@ final class SQLBuild {
 
     // MARK: - Operators
 
-    func run(_ relation: Relation, columns: [OutputColumn]) throws(Diagnostic) {
+    func run(_ relation: Relation, columns: [OutputColumn], extras: [TExpr] = []) throws(Diagnostic) {
         var counted = false
         for op in relation.chain {
             switch op {
@@ -82,11 +82,16 @@ final class SQLBuild {
                 counted = true
             }
         }
-        try finish(columns, counted: counted)
+        try finish(columns, counted: counted, extras: extras)
     }
 
     /// The final SELECT: the result's columns under folio's names, in folio's order.
-    func finish(_ columns: [OutputColumn], counted: Bool) throws(Diagnostic) {
+    func finish(_ columns: [OutputColumn], counted: Bool, extras: [TExpr]) throws(Diagnostic) {
+        var more: [(String, String)] = []
+        for (i, e) in extras.enumerated() {
+            if !e.analytics.isEmpty { throw cannot("an analytic function in a chart", e.span) }
+            more.append((try value(e).text, "folio_chart_\(i + 1)"))
+        }
         if !counted {
             switch scope {
             case .entity(let table, let alias):
@@ -101,6 +106,7 @@ final class SQLBuild {
             }
             current.orderBy = order
         }
+        current.items = (current.items ?? []) + more
         statement.main = current
     }
 

@@ -35,13 +35,34 @@ public struct SQLCompiler {
         public var sql: String
         public var parameters: [Value]
         public var columns: [OutputColumn]
+        /// Where a final `chart`'s values and labels are (columns after the result's).
+        public var chart: ChartColumns?
+    }
+
+    /// A chart's value and label, as the last columns of the statement.
+    public struct ChartColumns: Sendable {
+        public var value: Int
+        public var valueType: ValueType
+        public var valueName: String
+        public var label: Int?
+        public var labelType: ValueType?
+        public var labelName: String?
     }
 
     /// Compiles a checked pipeline; a construct the dialect cannot express is a located error.
-    public func compile(_ p: CheckedPipeline) throws(Diagnostic) -> Output {
+    /// With `chartColumns`, a final `chart` stage's value and label become the last columns
+    /// (for an engine session to draw it); otherwise `chart` only draws and is left out.
+    public func compile(_ p: CheckedPipeline, chartColumns: Bool = false) throws(Diagnostic) -> Output {
         let build = SQLBuild(compiler: self, parameterSpans: p.parameters)
-        try build.run(Relation(p), columns: p.columns)
-        return Output(sql: build.statement.render(), parameters: build.boundValues, columns: p.columns)
+        var extras: [TExpr] = []
+        var chart: ChartColumns?
+        if chartColumns, case .chart(let value, let label, let valueName, let labelName)? = p.stages.last {
+            extras = [value] + (label.map { [$0] } ?? [])
+            chart = ChartColumns(value: p.columns.count, valueType: value.type, valueName: valueName,
+                                 label: label.map { _ in p.columns.count + 1 }, labelType: label?.type, labelName: labelName)
+        }
+        try build.run(Relation(p), columns: p.columns, extras: extras)
+        return Output(sql: build.statement.render(), parameters: build.boundValues, columns: p.columns, chart: chart)
     }
 }
 

@@ -19,6 +19,16 @@ public struct SQLText: Sendable, CustomStringConvertible {
 public enum SQLDialectName: String, Sendable, CaseIterable {
     case postgres, sqlite, duckdb, spark
 
+    /// The engine's name as people write it.
+    public var displayName: String {
+        switch self {
+        case .postgres: "PostgreSQL"
+        case .sqlite: "SQLite"
+        case .duckdb: "DuckDB"
+        case .spark: "Spark SQL"
+        }
+    }
+
     public var dialect: any SQLDialect {
         switch self {
         case .postgres: PostgresDialect()
@@ -103,6 +113,8 @@ public protocol SQLDialect: Sendable {
     /// The result of arithmetic on money, exact to the cent (engines whose money is a
     /// float round it; exact decimals need nothing).
     func moneyResult(_ x: SQLText) -> SQLText
+    /// Money as a whole number of cents, a double.
+    func moneyCents(_ x: SQLText) -> SQLText
     /// Whether aggregates take an order (`array_agg(x ORDER BY …)`); without, the first
     /// of a group in an order is a window function's.
     var orderedAggregates: Bool { get }
@@ -295,6 +307,8 @@ public struct SQLiteDialect: SQLDialect {
     public func median(_ x: SQLText, type: ValueType) -> SQLText? { nil }
     public var orderedAggregates: Bool { false }
     public func moneyResult(_ x: SQLText) -> SQLText { castMoney(x) }
+    // Money is a float here: its cents are rounded back to the whole number they are.
+    public func moneyCents(_ x: SQLText) -> SQLText { SQLText("round(\(x.operand) * 100)", atomic: true) }
     public func placeholder(_ n: Int) -> String { "?\(n)" }
     public func paddedRow(_ x: SQLText) -> SQLText { SQLText("printf('%012d', \(x.text))", atomic: true) }
     public func columnType(_ t: FieldType) -> String {

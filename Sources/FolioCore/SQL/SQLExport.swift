@@ -39,7 +39,8 @@ public struct SQLExport {
 
     /// `folio_meta`: the data's settings.
     public var metaTable: (header: [String], rows: [[String?]]) {
-        var rows: [[String?]] = [["fiscal_year_start", String(store.fiscalYearStart)], ["folio_layout", "1"]]
+        var rows: [[String?]] = [["fiscal_year_start", String(store.fiscalYearStart)], ["folio_layout", "1"],
+                                 ["entities", store.tables.map(\.name).joined(separator: ",")]]
         if let asOf = store.asOf { rows.append(["as_of", Day.format(asOf)]) }
         return (["key", "value"], rows)
     }
@@ -152,14 +153,26 @@ public struct SQLExport {
         }
     }
 
+    /// Every table with its key: the entities and list tables, then folio_schema and folio_meta.
+    var allTables: [(TableCSV, key: String?)] {
+        var all: [(TableCSV, key: String?)] = tables.map { t in (t, store.table(t.name).map { $0.def.fields[0].name }) }
+        let schema = schemaTable, meta = metaTable
+        all.append((TableCSV.rows("folio_schema", header: schema.header, schema.rows), nil))
+        all.append((TableCSV.rows("folio_meta", header: meta.header, meta.rows), nil))
+        return all
+    }
+
+    /// What `folio push` does: each table's CREATE TABLE and its rows, then the indexes.
+    public var pushPlan: (tables: [(table: TableCSV, create: String)], indexes: [String]) {
+        (allTables.map { t in (t.0, createTable(t.0.name, columns(of: t.0), key: t.key)) }, indexes())
+    }
+
     /// The whole of `schema.sql`.
     public func schemaSQL() -> String {
         let d = dialect.dialect
         var out: [String] = ["-- folio export: the portfolio as a \(dialect.rawValue) database.",
                              "-- Run from this folder: \(Self.howToRun(dialect)).", ""]
-        var all: [(TableCSV, key: String?)] = tables.map { t in (t, store.table(t.name).map { $0.def.fields[0].name }) }
-        all.append((TableCSV(name: "folio_schema", header: schemaTable.header, rowCount: 0, cells: []), nil))
-        all.append((TableCSV(name: "folio_meta", header: metaTable.header, rowCount: 0, cells: []), nil))
+        let all = allTables
         if dialect == .postgres || dialect == .duckdb || dialect == .sqlite { out.append("BEGIN;") }
         for (t, _) in all.reversed() {
             out.append("DROP TABLE IF EXISTS \(d.identifier(t.name))\(dialect == .postgres ? " CASCADE" : "");")
@@ -187,18 +200,6 @@ public struct SQLExport {
         case .duckdb: "duckdb portfolio.duckdb < schema.sql (or .read schema.sql)"
         case .spark: "spark-sql -f schema.sql"
         }
-    }
-
-    static func csv(_ header: [String], _ rows: [[String?]]) -> [UInt8] {
-        var out: [UInt8] = []
-        for line in [header.map { Optional($0) }] + rows {
-            for (i, cell) in line.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                if let cell { TableCSV.appendQuoted(&out, Array(cell.utf8)) }
-            }
-            out.append(0x0A)
-        }
-        return out
     }
 
     // MARK: - Writing
@@ -242,9 +243,9 @@ public struct SQLExport {
                 report.bytes += n
                 report.tables.append((table.name, table.rowCount))
             }
-            let schema = schemaTable, meta = metaTable
-            report.bytes += try writeBytes(staging.appendingPathComponent("folio_schema.csv"), Self.csv(schema.header, schema.rows))
-            report.bytes += try writeBytes(staging.appendingPathComponent("folio_meta.csv"), Self.csv(meta.header, meta.rows))
+            for (table, _) in allTables.suffix(2) {
+                report.bytes += try writeFile(staging.appendingPathComponent(table.name + ".csv"), table, progress: nil)
+            }
             report.bytes += try writeBytes(staging.appendingPathComponent("schema.sql"), Array(schemaSQL().utf8))
         } catch {
             try? fm.removeItem(at: staging)

@@ -4,12 +4,12 @@
 /// of a sort keep it), and a child table `ENTITY_FIELD(id, value, ord)` per list field.
 /// Hierarchies are recursive steps of the statement: `ENTITY_ancestry(id, ancestor_id,
 /// depth)` and `ENTITY_root(id, root_id, path)`.
-enum SQLNames {
-    static let row = "folio_row"
+public enum SQLNames {
+    public static let row = "folio_row"
     /// A step's row order, after a sort.
     static let order = "folio_ord"
 
-    static func listTable(_ entity: String, _ field: String) -> String { entity + "_" + field }
+    public static func listTable(_ entity: String, _ field: String) -> String { entity + "_" + field }
     static func ancestry(_ entity: String) -> String { entity + "_ancestry" }
     static func root(_ entity: String) -> String { entity + "_root" }
 

@@ -43,6 +43,14 @@ public struct TableCSV: Sendable {
         return TableCSV(name: SQLNames.listTable(t.name, t.def.fields[field].name), header: ["id", "value", "ord"], rowCount: total, cells: cells)
     }
 
+    /// A small table of given text (folio_schema, folio_meta).
+    public static func rows(_ name: String, header: [String], _ rows: [[String?]]) -> TableCSV {
+        let cells: [@Sendable (inout [UInt8], Int) -> Void] = header.indices.map { c in
+            { out, r in if let v = rows[r][c] { appendQuoted(&out, Array(v.utf8)) } }
+        }
+        return TableCSV(name: name, header: header, rowCount: rows.count, cells: cells)
+    }
+
     /// The header line.
     public var headerLine: [UInt8] {
         var out: [UInt8] = []

@@ -14,6 +14,8 @@ public final class Session {
     public var parameters: [String: Literal] = [:] { didSet { version = Checker.newVersion() } }
     /// Named queries (`let`), and `_`, the last result, by their name in lower case.
     public private(set) var namedQueries: [String: NamedQuery] = [:]
+    /// The SQL engine queries run on (`folio --engine`); nil runs them in memory.
+    public var engine: (any QueryEngine)?
     /// Identifies the session's state (today, fiscal year, parameters) for the checker's
     /// memory of named queries.
     public private(set) var version = Checker.newVersion()
@@ -50,6 +52,8 @@ public final class Session {
         case warning(String)
         /// The statement was stopped by its ``Cancellation`` (Ctrl-C); later ones did not run.
         case interrupted
+        /// The engine's connection was lost (a rendered error); later statements did not run.
+        case lost(String)
     }
 
     /// The pipeline behind the last result, as the source `_` (refining what was just
@@ -89,13 +93,26 @@ public final class Session {
                         throw mistakes.last ?? Diagnostic(pipeline.span, "the query could not be checked")
                     }
                     for w in checked.warnings { outcomes.append(.warning(DiagnosticRenderer.render(w, source: text, origin: origin, severity: "warning"))) }
-                    if explainQueries { outcomes.append(.result(plan(pipeline, checked), milliseconds: elapsed())) }
                     let frame: Frame
-                    do {
-                        frame = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked)
-                    } catch {
-                        outcomes.append(.interrupted)
-                        return outcomes
+                    if let engine {
+                        if explainQueries {
+                            switch try explainOnEngine(engine, checked, pipeline, analyze: false, cancellation: cancellation) {
+                            case .success(let plan): outcomes.append(.result(plan, milliseconds: elapsed()))
+                            case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                            }
+                        }
+                        switch try runOnEngine(engine, checked, pipeline, cancellation: cancellation) {
+                        case .success(let f): frame = f
+                        case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                        }
+                    } else {
+                        if explainQueries { outcomes.append(.result(plan(pipeline, checked), milliseconds: elapsed())) }
+                        do {
+                            frame = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked)
+                        } catch {
+                            outcomes.append(.interrupted)
+                            return outcomes
+                        }
                     }
                     namedQueries[Session.lastResultName] = NamedQuery(name: Session.lastResultName, pipeline: pipeline,
                                                                      base: Checker(checkContext).namedQuery(pipeline.source),
@@ -106,6 +123,13 @@ public final class Session {
                     outcomes.append(.defined(name.text, milliseconds: elapsed()))
                 case .explain(let pipeline, let analyze):
                     let checked = try Checker(checkContext).check(pipeline)
+                    if let engine {
+                        switch try explainOnEngine(engine, checked, pipeline, analyze: analyze, cancellation: cancellation) {
+                        case .success(let plan): outcomes.append(.result(plan, milliseconds: elapsed()))
+                        case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                        }
+                        continue
+                    }
                     var trace: [Executor.StageTrace]? = analyze ? [] : nil
                     if analyze {
                         // Runs the query (its result is not shown), timing each stage.
@@ -124,6 +148,16 @@ public final class Session {
             }
         }
         return outcomes
+    }
+
+    /// What a statement that failed on the engine comes to: interrupted, a lost connection,
+    /// or (thrown) the engine's error at the query.
+    private func engineFailure(_ failure: EngineOutcome, _ engine: any QueryEngine) throws(Diagnostic) -> Outcome {
+        switch failure.error.kind {
+        case .cancelled: return .interrupted
+        case .lost: return .lost("error: \(failure.error.message)\n")
+        case .server: throw Diagnostic(failure.span, ("\(engine.dialect.displayName) could not run the query: \(failure.error.message)", nil))
+        }
     }
 
     /// `let name = pipeline`: checked, then kept under its name in lower case.
