@@ -24,6 +24,7 @@ public struct DotCommand: Sendable {
         DotCommand(name: "save", usage: ".save NAME FILE", summary: "write a named query to a file (.read runs it again)"),
         DotCommand(name: "today", usage: ".today [DATE]", summary: "show or set the date today means"),
         DotCommand(name: "explain", usage: ".explain on|off", summary: "show each query's plan before its result"),
+        DotCommand(name: "sql", usage: ".sql [postgres|sqlite|duckdb|spark] QUERY", summary: "the SQL a query compiles to (for the engine's dialect, else PostgreSQL)"),
         DotCommand(name: "editor", usage: ".editor emacs|vi", summary: "line editing keys"),
         DotCommand(name: "quit", usage: ".quit", summary: "leave (or Ctrl-D; .exit works too)"),
     ]
@@ -128,8 +129,31 @@ extension REPL {
                 return
             }
             execute(text, origin: args[0])
+        case "sql":
+            // The rest of the line is the query, as typed.
+            var rest = line.drop { !$0.isWhitespace }.drop { $0.isWhitespace }
+            var dialect = session.engine?.dialect ?? .postgres
+            let word = rest.prefix { !$0.isWhitespace }
+            if let named = SQLDialectName(rawValue: word.lowercased()) {
+                dialect = named
+                rest = rest.dropFirst(word.count).drop { $0.isWhitespace }
+            }
+            guard !rest.isEmpty else {
+                fail("usage: \(command.usage)")
+                return
+            }
+            for outcome in session.sql(String(rest), dialect: dialect) {
+                switch outcome {
+                case .sql(let out, _): output.results(out.sql + ";\n")
+                case .error(let message, _): output.messages(message)
+                }
+            }
         case "load":
             guard expect(1...1, command) else { return }
+            if let engine = session.engine {
+                fail(".load reads files into memory; this session runs on \(engine.description) (start folio with --data DIR for files)")
+                return
+            }
             switch loader(REPL.expandHome(args[0])) {
             case .success(let (store, summary)):
                 session = session.reopened(on: store)
