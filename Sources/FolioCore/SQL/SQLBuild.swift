@@ -245,7 +245,16 @@ final class SQLBuild {
         case .entity(let table, let alias):
             var items: [(String, String)] = []
             if step.items == nil {
-                items.append(("\(alias).*", ""))
+                if alias == "s" {
+                    // From a step: its entity columns by name (the step's own extra
+                    // columns, a rank or an order, stay behind).
+                    items.append(("s.\(SQLNames.row)", SQLNames.row))
+                    for f in store.tables[table].def.fields where f.type != .stringList {
+                        items.append(("s.\(column(f.name))", column(f.name)))
+                    }
+                } else {
+                    items.append(("\(alias).*", ""))
+                }
             }
             if let orderColumn { items.append((orderColumn, SQLNames.order)) }
             step.items = items + extra
@@ -254,7 +263,6 @@ final class SQLBuild {
             current = SQLSelect(from: "\(name) s")
             current.usedAliases = ["s"]
             scope = .entity(table: table, alias: "s")
-            _ = alias
         case .frame(let cols):
             var items = cols.enumerated().map { ($0.element.sql.text, "c\($0.offset + 1)") }
             // The rows' order goes with them: a row number, or the rows' own place.

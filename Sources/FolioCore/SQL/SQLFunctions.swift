@@ -100,7 +100,7 @@ extension SQLBuild {
         case .avg:
             guard let x else { return SQLText("NULL", atomic: true) }
             // Money: the cents' mean, rounded half away from zero.
-            if type == .money { return dialect.centsToMoney(SQLText("\(dialect.castDouble(SQLText("sum(\(kept(x).text)) * 100")).text) / count(\(kept(x).text))")) }
+            if type == .money { return dialect.centsToMoney(SQLText("sum(\(dialect.moneyCents(kept(x)).text)) / count(\(kept(x).text))")) }
             return SQLText("avg(\(dialect.castDouble(kept(x)).text))", atomic: true)
         case .min, .max:
             guard let x else { return SQLText("NULL", atomic: true) }
