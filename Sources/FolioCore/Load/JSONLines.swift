@@ -207,7 +207,9 @@ struct JSONLineReader {
                     if scalar >= 0xD800, scalar < 0xDC00, peek() == 92, position + 1 < bytes.count, bytes[position + 1] == 117 {
                         position += 2
                         let low = try hex4()
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                        // A high surrogate pairs only with a low one (\uDC00–\uDFFF).
+                        guard low >= 0xDC00, low <= 0xDFFF else { throw Problem(offset: position - 6, message: "invalid \\u escape: a high surrogate not followed by a low one") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let u = UnicodeScalar(scalar) else { throw Problem(offset: position, message: "invalid \\u escape") }
                     for b in String(Character(u)).utf8 { scratch.append(b) }
