@@ -33,6 +33,10 @@ func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
 /// The capacity stays; its pages come back zeroed if it is ever filled.
 func releaseUnusedCapacity<T>(_ array: inout [T]) {
     #if os(Linux)
+    // Unique first: on a shared array, withUnsafeMutableBufferPointer copies it into a
+    // buffer of its own, whose capacity may be smaller than the shared one's; measured
+    // before that, the advice would reach past the copy into other objects' memory.
+    array.withUnsafeMutableBufferPointer { _ in }
     let used = array.count * MemoryLayout<T>.stride, reserved = array.capacity * MemoryLayout<T>.stride
     guard reserved - used >= 1 << 20 else { return }
     array.withUnsafeMutableBufferPointer { buffer in
