@@ -8,7 +8,7 @@ import FolioCore
 struct Arguments {
     /// What to do.
     enum Command: String, CaseIterable {
-        case repl, run, generate, sql, export, push
+        case repl, run, generate, sql, export, push, initialize = "init"
         /// The word that names it (the REPL has none: it is what `folio` does).
         var word: String? { self == .repl ? nil : rawValue }
 
@@ -20,6 +20,7 @@ struct Arguments {
             case .sql: "Print the SQL a query compiles to."
             case .export: "Write the portfolio as CSV files and the schema.sql that builds a database of them."
             case .push: "Load the portfolio into a PostgreSQL database (one transaction), for folio --engine."
+            case .initialize: "Propose a folio.json for a folder of CRM exports folio has never seen (what it guessed goes to stderr)."
             }
         }
 
@@ -31,6 +32,7 @@ struct Arguments {
             case .sql: "folio sql QUERY [--dialect D] [--placeholders] [options]"
             case .export: "folio export --out DIR [--dialect D] [--force] [options]"
             case .push: "folio push postgresql://USER@HOST/DB [options]"
+            case .initialize: "folio init DIR [--force]"
             }
         }
     }
@@ -61,7 +63,7 @@ struct Arguments {
         Option(name: "engine", value: "URL", help: "Run queries on this PostgreSQL database (filled by folio push) instead of in memory.", commands: querying),
         Option(name: "dialect", value: "D", help: "SQL dialect: postgres (the default), sqlite, duckdb, spark.", commands: [.sql, .export]),
         Option(name: "placeholders", value: nil, help: "Parameters as the dialect's placeholders ($1, ?), their values listed after the SQL.", commands: [.sql]),
-        Option(name: "force", value: nil, help: "Replace the folder if it exists.", commands: [.export]),
+        Option(name: "force", value: nil, help: "Replace what is there (export: the folder; init: its folio.json).", commands: [.export, .initialize]),
         Option(name: "accounts", value: "N", help: "Number of accounts (1 to 50,000,000).", commands: [.generate]),
         Option(name: "seed", value: "S", help: "Random seed: the same seed gives the same files (default 42).", commands: [.generate]),
         Option(name: "out", value: "DIR", help: "Directory to write into (created if missing).", commands: [.generate, .export]),
@@ -193,6 +195,8 @@ struct Arguments {
             if value("out") == nil { throw UsageError(message: "generate needs --out DIR") }
         case .sql:
             if positionals.count != 1 { throw UsageError(message: "sql needs one query (in quotes)") }
+        case .initialize:
+            if positionals.count != 1 { throw UsageError(message: "init needs one folder of exports (folio init DIR)") }
         case .push:
             if positionals.count != 1 { throw UsageError(message: "push needs one PostgreSQL connection string (postgresql://USER@HOST/DB)") }
         case .export:

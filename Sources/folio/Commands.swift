@@ -1,5 +1,6 @@
 import Foundation
 import FolioCore
+import FolioLineEditor
 
 /// The commands of the command line, each from its parsed arguments to an exit status.
 enum Commands {
@@ -128,5 +129,31 @@ enum Commands {
             writeStderr("error: \(error.message)\n")
             return .dataError
         }
+    }
+
+    /// `folio init DIR`: a proposed folio.json for the exports in DIR, and what was guessed.
+    static func initialize(_ arguments: Arguments) -> ExitStatus {
+        let dir = arguments.positionals[0]
+        let target = URL(fileURLWithPath: dir).appendingPathComponent("folio.json").path
+        if FileManager.default.fileExists(atPath: target), !arguments.flag("force") {
+            writeStderr("error: \(target) already exists (--force replaces it; folio --data \(dir) loads it as it is)\n")
+            return .usage
+        }
+        let proposal: MappingProposal.Result
+        do {
+            proposal = try MappingProposal.propose(directory: dir)
+        } catch {
+            writeStderr(error.description + "\n")
+            return .dataError
+        }
+        do {
+            try AtomicFile.write(Array(proposal.json.utf8), to: target)
+        } catch {
+            writeStderr("error: cannot write \(target): \(error)\n")
+            return .dataError
+        }
+        for line in proposal.report { writeStderr(line + "\n") }
+        writeStderr("wrote \(target)\n")
+        return .success
     }
 }

@@ -30,6 +30,7 @@ enum Folio {
             case .sql: return try Commands.sql(arguments)
             case .export: return try Commands.export(arguments)
             case .push: return try Commands.push(arguments)
+            case .initialize: return Commands.initialize(arguments)
             }
         } catch {
             return error.status
