@@ -155,15 +155,16 @@ def folio_answers(folio: str, data: str, script: Script, extra: list[str] | None
     return answers
 
 
-def engine_answers(folio: str, script: Script, queries: list[str], extra: list[str]) -> list[Answer]:
-    """Answers through `folio --engine`, one per query: a script stops at its first error,
-    so the queries after it run again (after the script's `let`s)."""
+def engine_answers(folio: str, script: Script, queries: list[str], extra: list[str], data: str | None = None) -> list[Answer]:
+    """Answers in memory (with `data`) or through `folio --engine` (`extra`), one per query: a
+    script stops at its first error, so the queries after it run again (after the script's
+    `let`s)."""
     answers: list[Answer] = []
     lets = [st for st in script.statements if st.strip().startswith("let ") and ";" not in st]
     rest = None
     while True:
         s = script if rest is None else Script(script.origin, lets + rest, script.params)
-        got = folio_answers(folio, None, s, extra)
+        got = folio_answers(folio, data, s, extra)
         answers += got
         done = len(answers)
         if done >= len(queries) or not got or got[-1].error is None:
@@ -384,7 +385,8 @@ def run_dataset(folio: str, data: str, scripts: list[Script], engines: list[Engi
     try:
         memory: dict[int, list[Answer]] = {}
         for k, s in enumerate(scripts):
-            memory[k] = folio_answers(folio, data, s)
+            queries = [c.get("query", "?") for c in folio_sql(folio, data, s, "postgres")]
+            memory[k] = engine_answers(folio, s, queries, [], data)
         for engine in engines:
             t = tally[engine.name]
             if engine.name == "postgres":
@@ -413,7 +415,7 @@ def run_dataset(folio: str, data: str, scripts: list[Script], engines: list[Engi
                     if i >= len(answers) or answers[i].error is not None:
                         if i < len(answers):
                             t.notes.append(f"{s.origin}: in memory: {answers[i].error}: {q}")
-                        break
+                        continue
                     mem = answers[i].rows
                     c = compiled[i] if i < len(compiled) else {"error": "no SQL printed"}
                     if remote is not None:

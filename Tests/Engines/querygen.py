@@ -306,8 +306,8 @@ class Gen:
                 if k < 0.4 and nums:
                     c = self.pick(nums)
                     parts.append(f"where {c} {self.pick(['>', '<', '>=', '!='])} {self.pick([0, 1, 10, 50, 1000])}")
-                elif k < 0.7:
-                    c, _ = self.pick(columns)
+                elif k < 0.7 and any(t != "l" for _, t in columns):
+                    c = self.pick([c for c, t in columns if t != "l"])
                     parts.append(f"sort {c}{self.pick(['', ' desc'])}")
                 elif k < 0.85:
                     parts.append(f"limit {self.pick([1, 3, 10])}")

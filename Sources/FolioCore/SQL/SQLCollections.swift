@@ -24,9 +24,13 @@ extension SQLBuild {
     func keyColumn(_ table: Int) -> String { column(store.tables[table].def.fields[0].name) }
 
     /// The rows of `ref`; the SELECT takes no alias of `outer` (a correlated subquery must
-    /// not hide the row it refers to).
-    func collectionRows(_ ref: CollectionRef, outer: SQLSelect) throws(Diagnostic) -> CollectionRows {
+    /// not hide the row it refers to). `ordered`: the collection's order is needed (a list,
+    /// the first of equal values); else `ord` is left empty and nothing is joined for it.
+    func collectionRows(_ ref: CollectionRef, outer: SQLSelect, ordered: Bool) throws(Diagnostic) -> CollectionRows {
         let childName = store.tables[ref.child].name
+        if ref.steps.count > 1 || !isChildren(ref.steps[0]), !ref.mayRepeat, ref.steps.dropFirst().allSatisfy({ $0.hops.isEmpty }) {
+            return try joinedRows(ref, outer: outer, ordered: ordered)
+        }
         if ref.steps.count == 1, case .children(let name) = ref.steps[0].kind {
             let step = ref.steps[0]
             var s = SQLSelect(from: "")
@@ -42,9 +46,9 @@ extension SQLBuild {
         }
         // Step by step: (pid, cid, ord) of the first step, then each next step's pairs
         // joined to the rows reached so far, their orders one after the other.
-        var pairs = try stepPairs(ref.steps[0], previous: nil)
+        var pairs = try stepPairs(ref.steps[0], previous: nil, ordered: ordered)
         for (i, step) in ref.steps.enumerated().dropFirst() {
-            let next = try stepPairs(step, previous: ref.steps[i - 1].child)
+            let next = try stepPairs(step, previous: ref.steps[i - 1].child, ordered: ordered)
             pairs = """
                 SELECT l.pid, r.cid, l.ord || ' ' || r.ord AS ord
                 FROM (
@@ -68,10 +72,77 @@ extension SQLBuild {
         return CollectionRows(select: s, pid: "\(r).pid", child: c, ord: "\(r).ord")
     }
 
+    func isChildren(_ step: CollectionStep) -> Bool {
+        if case .children = step.kind { return true }
+        return false
+    }
+
+    /// A collection whose steps each start from the rows of the one before (no hops after
+    /// the first, no row reached twice) as one chain of joins, as a person writes it:
+    /// `FROM accounts a JOIN opportunities o ON o.account_id = a.id`, each step's
+    /// conditions in the WHERE, the order the steps' orders one after the other.
+    func joinedRows(_ ref: CollectionRef, outer: SQLSelect, ordered: Bool) throws(Diagnostic) -> CollectionRows {
+        var s = SQLSelect(from: "")
+        s.usedAliases = outer.usedAliases
+        var pid = ""
+        var previous = ""
+        var order: [String] = []
+        var conditions: [(TExpr, Int, String)] = []
+        for (k, step) in ref.steps.enumerated() {
+            let childName = store.tables[step.child].name
+            let entity = dialect.identifier(childName)
+            let c = s.alias(SQLNames.alias(for: childName))
+            let childKey = keyColumn(step.child)
+            switch step.kind {
+            case .children(let name):
+                let fk = "\(c).\(column(try foreignKey(of: step.parent, collection: name, child: step.child)))"
+                if k == 0 {
+                    s.from = "\(entity) \(c)"
+                    pid = fk
+                } else {
+                    s.joins.append("JOIN \(entity) \(c) ON \(fk) = \(previous).\(keyColumn(step.parent))")
+                }
+                order.append("\(c).\(SQLNames.row)")
+            case .descendants, .ancestors:
+                let down: Bool = { if case .descendants = step.kind { true } else { false } }()
+                let x = s.alias("x")
+                let from = "\(ancestryStep(step.parent)) \(x)"
+                // Down: the rows whose ancestor is the start row; up: the start row's ancestors.
+                let (startColumn, childColumn) = down ? ("ancestor_id", "id") : ("id", "ancestor_id")
+                if k == 0 {
+                    s.from = from
+                    pid = "\(x).\(startColumn)"
+                } else {
+                    s.joins.append("JOIN \(from) ON \(x).\(startColumn) = \(previous).\(keyColumn(step.parent))")
+                }
+                s.joins.append("JOIN \(entity) \(c) ON \(c).\(childKey) = \(x).\(childColumn)")
+                s.wheres.append("\(x).depth > 0")
+                if ordered {
+                    if down {
+                        let t = s.alias("tree")
+                        s.joins.append("JOIN \(rootStep(step.parent)) \(t) ON \(t).id = \(x).id")
+                        order.append("\(t).path")
+                    } else {
+                        order.append("\(x).depth")
+                    }
+                }
+            }
+            for f in step.filters { conditions.append((f, step.child, c)) }
+            previous = c
+        }
+        for (f, table, alias) in conditions {
+            let place = SQLPlace(select: s, table: table, alias: alias, frame: [], order: ["\(alias).\(SQLNames.row)"])
+            for term in conjuncts(f) { place.select.wheres.append(whereTerm(try predicate(term, place, nullIsFalse: true), term)) }
+            s = place.select
+        }
+        return CollectionRows(select: s, pid: pid, child: previous, ord: ordered ? order.joined(separator: ", ") : "")
+    }
+
     /// One step's pairs `(pid, cid, ord)`, filtered; `ord` is text that sorts in the step's
-    /// order (row numbers padded, a hierarchy's paths). After the first step, `previous` is
-    /// the entity the step starts from, and its hops are followed from there.
-    func stepPairs(_ step: CollectionStep, previous: Int?) throws(Diagnostic) -> String {
+    /// order (row numbers padded, a hierarchy's paths; empty text when not `ordered`). After
+    /// the first step, `previous` is the entity the step starts from, and its hops are
+    /// followed from there.
+    func stepPairs(_ step: CollectionStep, previous: Int?, ordered: Bool) throws(Diagnostic) -> String {
         let childName = store.tables[step.child].name
         let childKey = keyColumn(step.child)
         var s = SQLSelect(from: "")
@@ -84,12 +155,17 @@ extension SQLBuild {
             s.wheres.append("\(fk) IS NOT NULL")
             (pid, cid, ord) = (fk, "\(c).\(childKey)", dialect.paddedRow(SQLText("\(c).\(SQLNames.row)", atomic: true)).text)
         case .descendants:
-            let x = s.alias("x"), t = s.alias("tree")
+            let x = s.alias("x")
             s.from = "\(ancestryStep(step.parent)) \(x)"
-            s.joins.append("JOIN \(rootStep(step.parent)) \(t) ON \(t).id = \(x).id")
+            var path = "''"
+            if ordered {
+                let t = s.alias("tree")
+                s.joins.append("JOIN \(rootStep(step.parent)) \(t) ON \(t).id = \(x).id")
+                path = "\(t).path"
+            }
             s.joins.append("JOIN \(dialect.identifier(childName)) \(c) ON \(c).\(childKey) = \(x).id")
             s.wheres.append("\(x).depth > 0")
-            (pid, cid, ord) = ("\(x).ancestor_id", "\(x).id", "\(t).path")
+            (pid, cid, ord) = ("\(x).ancestor_id", "\(x).id", path)
         case .ancestors:
             let x = s.alias("x")
             s.from = "\(ancestryStep(step.parent)) \(x)"
@@ -171,7 +247,7 @@ extension SQLBuild {
     /// `exists(coll)`: a correlated EXISTS.
     func exists(_ ref: CollectionRef, _ place: SQLPlace, span: Range<Int>) throws(Diagnostic) -> SQLText {
         let start = try hopAlias(ref.steps[0].hops, place)
-        var rows = try collectionRows(ref, outer: place.select)
+        var rows = try collectionRows(ref, outer: place.select, ordered: false)
         rows.select.items = [("1", "")]
         rows.select.wheres.append("\(rows.pid) = \(start).\(keyColumn(ref.steps[0].parent))")
         place.select.usedAliases.formUnion(rows.select.usedAliases)
@@ -179,8 +255,11 @@ extension SQLBuild {
     }
 
     /// An aggregate of a collection: grouped by start row in a derived table joined to the row.
-    func collectionAggregate(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType, _ place: SQLPlace, span: Range<Int>) throws(Diagnostic) -> SQLText {
-        let rows = try collectionRows(ref, outer: SQLSelect(from: ""))
+    /// `bare`: the per-parent value as it is, null for a parent with no rows (a condition
+    /// that is false for 0 reads it so, and lets the engine join as it would an inner join).
+    func collectionAggregate(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType, _ place: SQLPlace, span: Range<Int>, bare: Bool = false) throws(Diagnostic) -> SQLText {
+        let ordered = (f == .min || f == .max) && field?.type.isTextual == true
+        let rows = try collectionRows(ref, outer: SQLSelect(from: ""), ordered: ordered)
         let childPlace = SQLPlace(select: rows.select, table: ref.child, alias: rows.child, frame: [], order: [rows.ord])
         let x = try field.map { e throws(Diagnostic) in try value(e, childPlace) }
         let per: String
@@ -198,6 +277,7 @@ extension SQLBuild {
             per = childPlace.select.render()
         }
         let v = joinPerParent(per, ref, name: f.rawValue, place)
+        if bare { return SQLText(v, atomic: true) }
         switch f {
         case .count, .count_if, .count_distinct:
             return SQLText("COALESCE(\(v), 0)", atomic: true)
@@ -217,7 +297,7 @@ extension SQLBuild {
         case .string, .enumeration, .int, .date: break
         default: throw cannot("a list of a collection's \(field.type) values", span)
         }
-        let rows = try collectionRows(ref, outer: SQLSelect(from: ""))
+        let rows = try collectionRows(ref, outer: SQLSelect(from: ""), ordered: true)
         let childPlace = SQLPlace(select: rows.select, table: ref.child, alias: rows.child, frame: [], order: [rows.ord])
         let x = try value(field, childPlace)
         let text = dialect.castText(x)

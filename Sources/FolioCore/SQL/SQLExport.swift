@@ -106,6 +106,13 @@ public struct SQLExport {
         let d = dialect.dialect
         var out: [String] = []
         for t in store.tables {
+            // Text compares without regard to case (`lower(id) = lower('A1')`): ids and
+            // names are looked up through their folded form.
+            if dialect == .postgres || dialect == .sqlite {
+                for f in t.def.fields.prefix(1) + t.def.fields.filter({ $0.name == "name" || $0.name == "email" }) where f.type == .string {
+                    out.append("CREATE INDEX \(d.identifier(t.name + "_" + f.name + "_folded")) ON \(d.identifier(t.name)) (lower(\(d.identifier(f.name))));")
+                }
+            }
             for f in t.def.fields {
                 switch f.type {
                 case .stringList:

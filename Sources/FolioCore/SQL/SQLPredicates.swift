@@ -83,9 +83,37 @@ extension SQLBuild {
             return SQLText("NOT " + dialect.notDistinct(l, r).operand)
         }
         if aNull || bNull { return SQLText(dialect.bool(false), atomic: true) }
+        if nullIsFalse, let bare = try bareCount(op, a, b, place) { return bare }
         let l = try ordered(a, x), r = try ordered(b, y)
         let t = SQLText("\(l.operand) \(op.rawValue) \(r.operand)")
         return nullIsFalse ? t : SQLText("COALESCE(\(t.text), \(dialect.bool(false)))", atomic: true)
+    }
+
+    /// `count(coll) > 2` where a count of 0 fails the comparison: the per-parent count as it
+    /// is, null (so false) for a row with none, without COALESCE, so that the engine may
+    /// join the counts as an inner join, as a person would write it.
+    func bareCount(_ op: BinaryOperator, _ a: TExpr, _ b: TExpr, _ place: SQLPlace) throws(Diagnostic) -> SQLText? {
+        func count(_ e: TExpr) -> (CollectionRef, TExpr?, ValueType, Range<Int>)? {
+            if case .collectionAggregate(.count, let ref, let field) = e.kind { return (ref, field, e.type, e.span) }
+            return nil
+        }
+        func constant(_ e: TExpr) -> Int64? {
+            if case .constant(.int(let n)) = e.kind { return n }
+            return nil
+        }
+        let (c, k, flipped): ((CollectionRef, TExpr?, ValueType, Range<Int>), Int64, Bool)
+        if let x = count(a), let n = constant(b) { (c, k, flipped) = (x, n, false) } else if let x = count(b), let n = constant(a) { (c, k, flipped) = (x, n, true) } else { return nil }
+        let zeroHolds: Bool
+        switch (op, flipped) {
+        case (.less, false), (.greater, true): zeroHolds = 0 < k
+        case (.lessEqual, false), (.greaterEqual, true): zeroHolds = 0 <= k
+        case (.greater, false), (.less, true): zeroHolds = 0 > k
+        case (.greaterEqual, false), (.lessEqual, true): zeroHolds = 0 >= k
+        default: return nil
+        }
+        if zeroHolds { return nil }
+        let v = try collectionAggregate(.count, c.0, c.1, type: c.2, place, span: c.3, bare: true)
+        return SQLText(flipped ? "\(k) \(op.rawValue) \(v.text)" : "\(v.text) \(op.rawValue) \(k)")
     }
 
     /// A value as it orders: text folded in code-point order, a picklist by position.
