@@ -29,7 +29,8 @@ TODAY = "2026-06-15"
 # (name, folio query, the SQL a person would write for PostgreSQL on the pushed tables)
 QUESTIONS: list[tuple[str, str, str]] = [
     ("point_lookup", 'accounts | where id = "A0500000" | select id, name, arr',
-     "SELECT id, name, arr FROM accounts WHERE id = 'A0500000'"),
+     # folio's = on text is without regard to case; so is the SQL that asks the same.
+     "SELECT id, name, arr FROM accounts WHERE lower(id) = lower('A0500000')"),
     ("filter_count", 'accounts | where region = "EMEA" and tier = "strategic" and health < 50 | count',
      "SELECT count(*) FROM accounts WHERE region = 'EMEA' AND tier = 'strategic' AND health < 50"),
     ("sort_limit", "accounts | sort arr desc | limit 10 | select id, arr",
@@ -68,8 +69,8 @@ QUESTIONS: list[tuple[str, str, str]] = [
      "JOIN accounts a ON a.id = t.id WHERE t.id <> t.top GROUP BY t.top) s ON s.top = r.id WHERE r.parent_id IS NULL "
      "ORDER BY group_arr DESC, r.folio_row LIMIT 5"),
     ("rank_per_group", 'accounts | where status = "active" | select name, region, arr, rank(arr desc per region) as r | where r <= 2 | count',
-     "SELECT count(*) FROM (SELECT rank() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST) AS r FROM accounts "
-     "WHERE status = 'active') t WHERE r <= 2"),
+     "SELECT count(*) FROM (SELECT name, region, arr, rank() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST) AS r "
+     "FROM accounts WHERE status = 'active') t WHERE r <= 2"),
     ("like_name", 'accounts | where name like "%bank%" | count',
      "SELECT count(*) FROM accounts WHERE name ILIKE '%bank%'"),
     ("has_product", 'accounts | where products has "Analytics" | count',

@@ -199,6 +199,36 @@ def build_queries(point_id: str) -> list[Query]:
               'accounts | where products has "Analytics" | count',
               "SELECT count(*) AS count FROM accounts WHERE ';' || products || ';' LIKE '%;Analytics;%'",
               ["count"], [("accounts", "products")]),
+        # The forms of SPEC §4's collections of collections, hierarchies and analytic functions.
+        Query("anti_join",
+              'accounts | where status = "active" and not exists(opportunities[stage = "closed_won"]) | count',
+              "SELECT count(*) AS count FROM accounts a WHERE a.status = 'active' AND NOT EXISTS "
+              "(SELECT 1 FROM opportunities o WHERE o.account_id = a.id AND o.stage = 'closed_won')",
+              ["count"], [("accounts", "status"), ("opportunities", "stage")]),
+        Query("filtered_collection_count",
+              'accounts | where count(contacts[role = "champion"]) >= 2 | count',
+              "SELECT count(*) AS count FROM (SELECT account_id FROM contacts WHERE role = 'champion' "
+              "GROUP BY account_id HAVING count(*) >= 2) c JOIN accounts a ON a.id = c.account_id",
+              ["count"], [("contacts", "role")]),
+        Query("collection_of_collection",
+              'managers | select id, count(team.opportunities[stage = "closed_won"]) as won | sort won desc, id | limit 5',
+              "SELECT m.id, coalesce(w.n, 0) AS won FROM managers m LEFT JOIN "
+              "(SELECT t.lead_id, count(*) AS n FROM managers t JOIN opportunities o ON o.owner_id = t.id "
+              "WHERE o.stage = 'closed_won' GROUP BY t.lead_id) w ON w.lead_id = m.id ORDER BY won DESC, m.id LIMIT 5",
+              ["id", "won"]),
+        Query("descendant_rollup",
+              "accounts | where parent is null | select id, arr + sum(descendants.arr) as group_arr | sort group_arr desc, id | limit 5",
+              "WITH RECURSIVE tree(top, id) AS (SELECT id, id FROM accounts WHERE parent_id IS NULL "
+              "UNION ALL SELECT t.top, a.id FROM tree t JOIN accounts a ON a.parent_id = t.id) "
+              "SELECT r.id, r.arr + coalesce(s.total, 0) AS group_arr FROM accounts r LEFT JOIN "
+              "(SELECT t.top, sum(a.arr) AS total FROM tree t JOIN accounts a ON a.id = t.id WHERE t.id <> t.top GROUP BY t.top) s "
+              "ON s.top = r.id WHERE r.parent_id IS NULL ORDER BY group_arr DESC, r.id LIMIT 5",
+              ["id", "group_arr"]),
+        Query("rank_per_group",
+              'accounts | where status = "active" | select id, region, arr, rank(arr desc per region) as r | where r <= 2 | count',
+              "SELECT count(*) AS count FROM (SELECT rank() OVER (PARTITION BY region ORDER BY arr DESC NULLS LAST) AS r "
+              "FROM accounts WHERE status = 'active') t WHERE r <= 2",
+              ["count"]),
     ]
 
 

@@ -103,6 +103,41 @@ public enum HelpText {
             "opportunities | where close_date in this fiscal quarter | count",
             "accounts | where renewal_date < today + 6 months | count",
         ]),
+        Topic(name: "data", summary: "your own exports: folio.json, folio init, .xlsx", body: """
+        A data folder holds a file per entity (.csv, .jsonl or .xlsx) and folio.json.
+        Files in folio's own names load as they are; any other export is mapped:
+          folio init DIR       proposes DIR/folio.json from file names, headers and
+                               values, and says on stderr what it guessed and why
+        folio.json, per entity (see README "Your own data" and docs/mapping.md):
+          file, sheet          the file(s); a workbook's sheet
+          columns              header → field ("Deal Stage": "stage"; null drops it)
+          key                  the field naming rows when there is no id ("name")
+          values               field → {label → value}: "Won": "closed_won"
+          types, constants     custom field types; a value for every row
+          date_format          "M/D/YYYY", "DD-MM-YY", … (top level, entity, field)
+          null_values          cells read as null: "N/A", "0.0"
+          list_separator       {"products": ", "}
+          add_missing          rows made for keys others reference but this file lacks
+          fields               a new entity (a catalogue): field → type
+        relationships (top level): {"field": "opportunities.product", "to": "products",
+                               "as": "catalog", "inverse": "opportunities"}
+        .schema shows each field's source column; a mistake names the JSON path.
+        """, examples: [
+            "accounts | group by industry aggregate count(), sum(arr)",
+            "opportunities | where account.industry = \"technology\" | count",
+        ]),
+        Topic(name: "engines", summary: "SQL: folio sql, export, push, --engine", body: """
+        folio sql 'QUERY' [--dialect postgres|sqlite|duckdb|spark]   the SQL of a query
+        .sql [DIALECT] QUERY       the same here
+        folio export --out DIR [--dialect D]   CSV files and schema.sql for that engine
+        folio push postgresql://…              the portfolio into PostgreSQL (one transaction)
+        folio --engine postgresql://…          every query runs there, answers as here
+        What a dialect cannot express (median on SQLite) is an error at the construct.
+        explain on an engine shows the SQL and the server's plan. docs/sql.md has the rules.
+        """, examples: [
+            "accounts | where exists(contacts[role = \"champion\"]) | count",
+            "accounts | select name, count(opportunities) | limit 3",
+        ]),
         Topic(name: "queries", summary: "let, explain, parameters and _", body: """
         let NAME = QUERY     names a query; use it as a source (.queries lists them)
         explain QUERY        shows the plan: each stage's access path (postings, sorted

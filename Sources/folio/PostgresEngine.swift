@@ -134,8 +134,9 @@ enum Push {
             for step in plan.tables {
                 try connection.execute(step.create)
                 let table = step.table
-                // The header, then the rows a chunk at a time, made as COPY takes them.
-                var ranges = table.chunks().makeIterator()
+                // The header, then the rows a chunk at a time, made on another thread a few
+                // chunks ahead while the server parses the ones sent.
+                let ahead = ChunkQueue(table)
                 var header: [UInt8]? = table.headerLine
                 var done = 0
                 let chunks = AnySequence { AnyIterator { () -> [UInt8]? in
@@ -143,12 +144,12 @@ enum Push {
                         header = nil
                         return h
                     }
-                    guard let range = ranges.next() else { return nil }
-                    let bytes = table.lines(range)
-                    done += range.count
+                    guard let (bytes, rows) = ahead.next() else { return nil }
+                    done += rows
                     progress?(table.name, done, table.rowCount)
                     return bytes
                 } }
+                defer { ahead.stop() }
                 let copied = try connection.copyIn("COPY \(PostgresConnection.quoteIdentifier(table.name)) FROM STDIN WITH (FORMAT csv, HEADER true)", chunks: chunks)
                 if !["folio_schema", "folio_meta"].contains(table.name) { report.tables.append((table.name, copied)) }
             }
@@ -161,5 +162,54 @@ enum Push {
         }
         report.milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         return report
+    }
+}
+
+/// A table's CSV chunks made on a thread of their own, at most four ahead of the reader.
+final class ChunkQueue: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var ready: [([UInt8], Int)] = []
+    private var finished = false
+    private var stopped = false
+
+    init(_ table: TableCSV) {
+        let ranges = table.chunks()
+        Thread.detachNewThread { [self] in
+            for range in ranges {
+                let bytes = table.lines(range)
+                lock.lock()
+                while ready.count >= 4, !stopped { lock.wait() }
+                if stopped {
+                    lock.unlock()
+                    return
+                }
+                ready.append((bytes, range.count))
+                lock.broadcast()
+                lock.unlock()
+            }
+            lock.lock()
+            finished = true
+            lock.broadcast()
+            lock.unlock()
+        }
+    }
+
+    /// The next chunk and its row count; nil after the last.
+    func next() -> ([UInt8], Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        while ready.isEmpty, !finished { lock.wait() }
+        if ready.isEmpty { return nil }
+        let first = ready.removeFirst()
+        lock.broadcast()
+        return first
+    }
+
+    /// Lets the maker stop early (a failed COPY).
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.broadcast()
+        lock.unlock()
     }
 }

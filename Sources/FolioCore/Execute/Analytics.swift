@@ -36,7 +36,18 @@ enum Analytics {
         let args: [Value]? = try argument.map { a throws(Interrupted) in try cancellation.map(rows, compiler.value(a)) }
         // Positions of `rows` grouped by key, groups and members in the rows' order.
         var groups: [[Int]] = []
-        if let per {
+        if let per, let dense = compiler.denseKey(per) {
+            // A picklist, boolean or foreign key: its slots, bucketed in one pass.
+            var slotGroup = [Int32](repeating: -1, count: dense.slots)
+            for (i, r) in rows.enumerated() {
+                let slot = dense.slot(Int(r))
+                if slotGroup[slot] < 0 {
+                    slotGroup[slot] = Int32(groups.count)
+                    groups.append([])
+                }
+                groups[Int(slotGroup[slot])].append(i)
+            }
+        } else if let per {
             let keys = try cancellation.map(rows, compiler.value(per))
             var index: [Grouper.KeyPart: Int] = [:]
             for (i, k) in keys.enumerated() {
@@ -55,6 +66,28 @@ enum Analytics {
             if n % 1024 == 0 { try cancellation.check() }
             switch f {
             case .rank, .row_number:
+                if let args, let keys = integerKeys(args) {
+                    // Numbers and dates as whole numbers: sorted as (null last, key, position).
+                    var order = members.map { (keys[$0], Int32($0)) }
+                    let nullKey = Int64.min
+                    if descending {
+                        order.sort { a, b in
+                            if a.0 != b.0 { return a.0 == nullKey ? false : (b.0 == nullKey ? true : a.0 > b.0) }
+                            return a.1 < b.1
+                        }
+                    } else {
+                        order.sort { a, b in
+                            if a.0 != b.0 { return a.0 == nullKey ? false : (b.0 == nullKey ? true : a.0 < b.0) }
+                            return a.1 < b.1
+                        }
+                    }
+                    var rank = 1
+                    for (k, entry) in order.enumerated() {
+                        if f == .row_number || k == 0 || entry.0 != order[k - 1].0 { rank = k + 1 }
+                        result[Int(rows[Int(entry.1)])] = .int(Int64(rank))
+                    }
+                    continue
+                }
                 var order = members
                 if let args {
                     // Stable: ties keep the current order. Nulls last in either direction.
@@ -101,5 +134,22 @@ enum Analytics {
             }
         }
         return result
+    }
+
+    /// Whole-number sort keys for ints, money and dates (Int64.min for null); nil when the
+    /// values are of another kind.
+    static func integerKeys(_ values: [Value]) -> [Int64]? {
+        var keys = [Int64](repeating: .min, count: values.count)
+        for (i, v) in values.enumerated() {
+            switch v {
+            case .null: continue
+            case .int(let n), .money(let n):
+                if n == .min { return nil }
+                keys[i] = n
+            case .date(let d): keys[i] = Int64(d)
+            default: return nil
+            }
+        }
+        return keys
     }
 }

@@ -97,6 +97,20 @@ public struct Executor {
                     rows = try planner.run(plan, table: table, incoming: rows, cancellation: cancellation)
                 }
             case .project(let items):
+                // `select … | where …` on a table's rows: the condition is read through the
+                // projected expressions and checked first, so only the rows it keeps are
+                // projected (and none, when only `count` follows). The select's analytic
+                // functions were computed above over all its rows, as they must be.
+                if case .table = source, case .filter(let e)? = stages.first {
+                    let through = e.replacingColumns(with: items.map(\.expr))
+                    func id(_ a: TExpr) -> Int? { if case .analytic(_, _, _, _, let id) = a.kind { id } else { nil } }
+                    let computed = Set(exprs.flatMap(\.analytics).compactMap(id))
+                    if through.analytics.allSatisfy({ id($0).map(computed.contains) ?? false }) {
+                        stages.removeFirst()
+                        rows = try cancellation.filter(rows, count: count, compiler.predicate(through))
+                        if case .count? = stages.first { break }
+                    }
+                }
                 let evals = items.map { compiler.value($0.expr) }
                 // `select … | limit N`: a projection keeps rows one for one and in order, so
                 // only the rows the limit keeps are projected (the limit then keeps them all).
