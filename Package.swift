@@ -22,7 +22,7 @@ let package = Package(
         // The engine: schema, store, loader, language, planner, evaluator, output. No libedit.
         .target(
             name: "FolioCore",
-            dependencies: ["CPrefetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CPrefetch", "CSafety", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // The loader appends to columns held by builder objects millions of times a
             // second; dynamic exclusivity checks on those accesses cost ~10% of a load.
             // The store is immutable once loaded and the builders are confined to one task.
@@ -38,16 +38,19 @@ let package = Package(
         .target(name: "FolioPostgres", dependencies: ["CLibpq"]),
         // A cache prefetch hint, which Swift cannot express.
         .target(name: "CPrefetch"),
+        // Temporaries removed when a signal ends folio, and a truncated mapped file reported
+        // instead of a crash: signal handlers, so C.
+        .target(name: "CSafety"),
         // SIGINT without SA_RESTART and the terminal's width: C, because signal handlers
         // and ioctl (variadic) cannot be written in Swift.
         .target(name: "CTerminal"),
         // The terminal line reader behind a protocol; the one place libedit is imported.
-        .target(name: "FolioLineEditor", dependencies: ["CLibedit", "CTerminal"]),
+        .target(name: "FolioLineEditor", dependencies: ["CLibedit", "CTerminal", "CSafety"]),
         // The interactive shell: dot-commands, completion, result display. No libedit.
         .target(name: "FolioREPL", dependencies: ["FolioCore", "FolioLineEditor"]),
         .executableTarget(
             name: "folio",
-            dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal", "FolioPostgres"]
+            dependencies: ["FolioCore", "FolioLineEditor", "FolioREPL", "CTerminal", "CSafety", "FolioPostgres"]
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore"]),
         // Needs a server: skipped unless FOLIO_TEST_POSTGRES names one (.ci/run starts one).

@@ -1,3 +1,4 @@
+import CSafety
 import Foundation
 
 /// The REPL's history on disk: one entry per line, a multi-line statement kept as one entry
@@ -93,6 +94,8 @@ public enum AtomicFile {
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let temporary = path + ".tmp-\(getpid())"
+        let slot = folio_temporary_begin(temporary)
+        defer { folio_temporary_done(slot) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)

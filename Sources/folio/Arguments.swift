@@ -60,6 +60,7 @@ struct Arguments {
         Option(name: "no-color", value: nil, help: "No colour in the output (also NO_COLOR).", commands: [.repl, .run]),
         Option(name: "timer", value: nil, help: "Print load and statement times to stderr.", commands: [.repl, .run]),
         Option(name: "no-snapshot", value: nil, help: "Parse the data files even if a snapshot of them is cached, and write none.", commands: loading),
+        Option(name: "max-memory", value: "SIZE", help: "Stop a query that would take folio past this much memory (e.g. 8G, 500M, 75%; none). Default: 90% of the machine's.", commands: querying),
         Option(name: "engine", value: "URL", help: "Run queries on this PostgreSQL database (filled by folio push) instead of in memory.", commands: querying),
         Option(name: "dialect", value: "D", help: "SQL dialect: postgres (the default), sqlite, duckdb, spark.", commands: [.sql, .export]),
         Option(name: "placeholders", value: nil, help: "Parameters as the dialect's placeholders ($1, ?), their values listed after the SQL.", commands: [.sql]),
@@ -209,10 +210,16 @@ struct Arguments {
         if value("engine") != nil, flag("lenient") || flag("no-snapshot") {
             throw UsageError(message: "--\(flag("lenient") ? "lenient" : "no-snapshot") is about loading files, and --engine loads none")
         }
+        if let m = value("max-memory"), MemoryLimit.parse(m) == nil {
+            throw UsageError(message: "--max-memory expects a size (8G, 500M, 75%, or none), got '\(m)'")
+        }
         if let d = value("dialect"), SQLDialectName(rawValue: d.lowercased()) == nil {
             throw UsageError(message: "--dialect expects one of \(SQLDialectName.allCases.map(\.rawValue).joined(separator: ", ")), got '\(d)'")
         }
     }
+
+    /// `--max-memory` in bytes (0: no limit), nil when not given.
+    var maxMemory: UInt64? { value("max-memory").flatMap(MemoryLimit.parse) }
 
     /// `--dialect`, postgres when not given.
     var dialect: SQLDialectName { value("dialect").flatMap { SQLDialectName(rawValue: $0.lowercased()) } ?? .postgres }

@@ -22,6 +22,7 @@ enum Folio {
             writeStdout(Arguments.help(for: arguments.command == .repl ? nil : arguments.command))
             return .success
         }
+        MemoryLimit.set(arguments.maxMemory ?? MemoryLimit.defaultBytes)
         do {
             switch arguments.command {
             case .repl: return try Commands.interactive(arguments)

@@ -77,8 +77,17 @@ final class Workspace {
             writer.wait()
             if let note = writer.note { notes.append(note) }
         }
-        if options.timer { for note in notes { writeStderr("snapshot: \(note)\n") } }
+        if options.timer {
+            for note in notes { writeStderr("snapshot: \(note)\n") }
+        } else if !saidSnapshotFailed, let failed = notes.first(where: { $0.hasPrefix("not written: cannot") }) {
+            // A read-only, full or missing cache: said once, and folio goes on without one.
+            writeStderr("snapshot: \(failed); folio runs from the files without one\n")
+            saidSnapshotFailed = true
+        }
     }
+
+    /// Whether a snapshot that could not be written was reported (once per process).
+    var saidSnapshotFailed = false
 
     /// The REPL writes pending snapshots (of the start-up load and of `.load`) on other
     /// threads while the user types; they are waited for before it exits.

@@ -1,8 +1,12 @@
 import Foundation
 import FolioPostgres
+import CSafety
 
 // MARK: - Entry point
 
+// Signals never leave a half-written file, and a data file truncated under folio is an
+// error, not a crash (Sources/CSafety).
+folio_file_safety_install()
 let arguments = Array(CommandLine.arguments.dropFirst())
 hidePasswords()
 exit(Folio.main(arguments).rawValue)

@@ -1,3 +1,4 @@
+import CSafety
 import Foundation
 
 /// A deterministic synthetic portfolio: managers, accounts, contacts, opportunities and
@@ -54,6 +55,8 @@ public struct PortfolioGenerator: Sendable {
         var finals: [String] = []
         var handles: [FileHandle] = []
         var closed = false
+        var slots: [Int32] = []
+        defer { for slot in slots { folio_temporary_done(slot) } }
         func abandon() {
             if !closed {
                 for h in handles { try? h.close() }
@@ -66,6 +69,7 @@ public struct PortfolioGenerator: Sendable {
             for name in Self.fileNames {
                 let finalPath = base.appendingPathComponent(name).path
                 let tempPath = base.appendingPathComponent(".\(name).\(tag).tmp").path
+                slots.append(folio_temporary_begin(tempPath))
                 guard fm.createFile(atPath: tempPath, contents: nil, attributes: nil) else {
                     throw WriteError(message: "cannot create \(tempPath)")
                 }

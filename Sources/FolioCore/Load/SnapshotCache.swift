@@ -183,10 +183,10 @@ extension Loader {
     /// for the caller to write when it suits (after a script's output, or beside the REPL).
     public static func load(directory: String, schema: Schema = .standard, lenient: Bool = false, cache: SnapshotCache?,
                             deferWrite: Bool = false) throws(LoadError) -> (Store, LoadReport) {
-        guard let cache else { return try load(.directory(directory), schema: schema, lenient: lenient) }
+        guard let cache else { return try loadSettled(directory: directory, schema: schema, lenient: lenient).0 }
         let started = DispatchTime.now().uptimeNanoseconds
         let path = cache.path(for: directory)
-        let statted = SourceFingerprint.current(directory, schema: schema, hashing: false)
+        var statted = SourceFingerprint.current(directory, schema: schema, hashing: false)
         var why: String
         do throws(Snapshot.Unusable) {
             let store = try Snapshot.read(path) { statted.matches($0, directory: directory) }
@@ -203,7 +203,8 @@ extension Loader {
         } catch {
             why = error.description
         }
-        let (store, loaded) = try load(.directory(directory), schema: schema, lenient: lenient)
+        let ((store, loaded), settled) = try loadSettled(directory: directory, schema: schema, lenient: lenient, statted: statted)
+        statted = settled
         var report = loaded
         guard report.skipped.total == 0 else {
             report.snapshot = "not written: rows were skipped"
@@ -217,6 +218,32 @@ extension Loader {
             report.snapshot = pending.write()
         }
         return (store, report)
+    }
+}
+
+extension Loader {
+    /// How many times a load is tried again when its files change while they are read.
+    static let settleAttempts = 3
+
+    /// Loads the files of a directory, making sure that no file changed while they were read
+    /// (size, times, inode, as before and after): a file rewritten during the load is read
+    /// again, so the store is never a mix of old and new. Files that keep changing are an
+    /// error. Also the fingerprint the store is of.
+    static func loadSettled(directory: String, schema: Schema, lenient: Bool, statted first: SourceFingerprint? = nil) throws(LoadError) -> ((Store, LoadReport), SourceFingerprint) {
+        var before = first ?? SourceFingerprint.current(directory, schema: schema, hashing: false)
+        var attempt = 1
+        while true {
+            let loaded = try load(.directory(directory), schema: schema, lenient: lenient)
+            let after = SourceFingerprint.current(directory, schema: schema, hashing: false)
+            let changed = before.files.count != after.files.count ? "folio.json" : zip(before.files, after.files).first { !$0.sameStat($1) }?.0.name
+            guard let changed else { return (loaded, after) }
+            guard attempt < settleAttempts else {
+                throw LoadError(file: (directory as NSString).appendingPathComponent(changed), kind: "file changed while loading",
+                                message: "the file changed while folio read it, \(settleAttempts) times; load it again once it is written")
+            }
+            attempt += 1
+            before = after
+        }
     }
 }
 

@@ -67,6 +67,7 @@ final class SQLBuild {
                 try sort(keys)
             case .take(_, let limit, let offset):
                 if current.limit != nil || current.offset > 0 { try seal() }
+                if !dialect.ordersGroupsInPlace, current.isGrouped { sealGroups() }
                 current.orderBy = order
                 current.limit = limit
                 current.offset = offset
@@ -101,7 +102,9 @@ final class SQLBuild {
                     items.append((try value(e, alias: alias).text, dialect.identifier(f.name)))
                 }
                 current.items = items
-            case .frame(let cols):
+            case .frame:
+                if !dialect.ordersGroupsInPlace, current.isGrouped, current.limit == nil, current.offset == 0 { sealGroups() }
+                guard case .frame(let cols) = scope else { break }
                 current.items = cols.map { ($0.sql.text, dialect.identifier($0.name)) }
             }
             current.orderBy = order
@@ -236,6 +239,7 @@ final class SQLBuild {
     /// rows keep every column (so paths and collections still work on them), a result its
     /// columns; the rows' order is carried as a column. `extra`: more columns for the step.
     func seal(extra: [(expr: String, alias: String)] = []) throws(Diagnostic) {
+        if !dialect.ordersGroupsInPlace, extra.isEmpty, current.isGrouped, current.limit == nil, current.offset == 0 { sealGroups() }
         stepCount += 1
         let name = "step\(stepCount)"
         var step = current
@@ -277,6 +281,37 @@ final class SQLBuild {
         order = carriesOrder ? ["s.\(SQLNames.order)"] : ["s.\(SQLNames.row)"]
         analyticColumns = [:]
         itemsHaveWindows = false
+    }
+
+    /// Makes grouped rows a step with their order's terms as columns (`o1`, …), and starts
+    /// a SELECT that reads it in that order: for a dialect that cannot order groups in place.
+    func sealGroups() {
+        guard case .frame(let cols) = scope else { return }
+        stepCount += 1
+        let name = "step\(stepCount)"
+        var step = current
+        var items = cols.enumerated().map { ($0.element.sql.text, "c\($0.offset + 1)") }
+        var outer: [String] = []
+        for (i, term) in order.enumerated() {
+            var expr = term
+            var suffix = ""
+            for s in [" NULLS LAST", " NULLS FIRST", " DESC", " ASC"] where expr.hasSuffix(s) {
+                expr.removeLast(s.count)
+                suffix = s + suffix
+            }
+            for s in [" DESC", " ASC"] where expr.hasSuffix(s) {
+                expr.removeLast(s.count)
+                suffix = s + suffix
+            }
+            items.append((expr, "o\(i + 1)"))
+            outer.append("s.o\(i + 1)\(suffix)")
+        }
+        step.items = items
+        statement.steps.append((name, step))
+        current = SQLSelect(from: "\(name) s")
+        current.usedAliases = ["s"]
+        scope = .frame(cols.enumerated().map { Column(name: $0.element.name, type: $0.element.type, sql: SQLText("s.c\($0.offset + 1)", atomic: true)) })
+        order = outer
     }
 
     /// Computes the analytic functions of `exprs` as columns of a step, so that a condition

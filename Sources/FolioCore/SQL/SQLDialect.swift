@@ -118,6 +118,10 @@ public protocol SQLDialect: Sendable {
     /// Whether aggregates take an order (`array_agg(x ORDER BY …)`); without, the first
     /// of a group in an order is a window function's.
     var orderedAggregates: Bool { get }
+    /// Whether a grouped SELECT may order (and number) its groups by their grouping and
+    /// aggregate expressions; Spark resolves only simple ones in a window's or ORDER BY's
+    /// terms, so there the groups and their order terms are a step, ordered in the next.
+    var ordersGroupsInPlace: Bool { get }
 }
 
 extension SQLDialect {
@@ -167,6 +171,7 @@ extension SQLDialect {
     public func paddedRow(_ x: SQLText) -> SQLText { SQLText("lpad(CAST(\(x.text) AS TEXT), 12, '0')", atomic: true) }
     public func castText(_ x: SQLText) -> SQLText { SQLText("CAST(\(x.text) AS TEXT)", atomic: true) }
     public var orderedAggregates: Bool { true }
+    public var ordersGroupsInPlace: Bool { true }
     public func moneyResult(_ x: SQLText) -> SQLText { x }
     public func columnType(_ t: FieldType) -> String {
         switch t {
@@ -350,6 +355,7 @@ public struct DuckDBDialect: SQLDialect {
 /// literals treat backslash as an escape, so it is doubled.
 public struct SparkDialect: SQLDialect {
     public var name: SQLDialectName { .spark }
+    public var ordersGroupsInPlace: Bool { false }
     public init() {}
 
     public func identifier(_ name: String) -> String {
@@ -389,18 +395,33 @@ public struct SparkDialect: SQLDialect {
         SQLText("transform(array_sort(collect_list(struct(\(order.map { $0.replacingOccurrences(of: " NULLS LAST", with: "").replacingOccurrences(of: " NULLS FIRST", with: "") }.joined(separator: ", ")), \(x.text) AS v))), e -> e.v)", atomic: true)
     }
     public func firstValue(_ x: SQLText, order: [String]) -> SQLText {
-        // min_by over the order's terms; a descending term (only folded text or a position
-        // here) turns it into max_by, with the ascending terms (flags, row numbers) negated.
-        func bare(_ t: String) -> String {
+        // The group's values with their order's terms, sorted by a comparator that reads
+        // each term's direction and place of nulls (a struct's own order is ascending with
+        // nulls first in every field, and text or dates cannot be negated), then the first.
+        var terms: [(expr: String, descending: Bool, nullsFirst: Bool)] = []
+        for t in order {
             var t = t
-            for suffix in [" NULLS LAST", " NULLS FIRST", " DESC", " ASC"] where t.hasSuffix(suffix) { t.removeLast(suffix.count) }
-            for suffix in [" NULLS LAST", " NULLS FIRST", " DESC", " ASC"] where t.hasSuffix(suffix) { t.removeLast(suffix.count) }
-            return t
+            var descending = false
+            var nullsFirst: Bool?
+            for _ in 0..<2 {
+                if t.hasSuffix(" NULLS LAST") { t.removeLast(11); nullsFirst = false }
+                if t.hasSuffix(" NULLS FIRST") { t.removeLast(12); nullsFirst = true }
+                if t.hasSuffix(" DESC") { t.removeLast(5); descending = true }
+                if t.hasSuffix(" ASC") { t.removeLast(4) }
+            }
+            terms.append((t, descending, nullsFirst ?? !descending))
         }
-        let descending = order.contains { $0.contains(" DESC") }
-        if !descending { return SQLText("min_by(\(x.text), struct(\(order.map(bare).joined(separator: ", "))))", atomic: true) }
-        let terms = order.map { $0.contains(" DESC") ? bare($0) : "-(\(bare($0)))" }
-        return SQLText("max_by(\(x.text), struct(\(terms.joined(separator: ", "))))", atomic: true)
+        let fields = terms.enumerated().map { "\($0.element.expr) AS k\($0.offset)" } + ["\(x.text) AS v"]
+        var cases: [String] = []
+        for (i, t) in terms.enumerated() {
+            let (l, r) = ("l.k\(i)", "r.k\(i)")
+            cases.append("WHEN \(l) IS NULL AND \(r) IS NOT NULL THEN \(t.nullsFirst ? -1 : 1)")
+            cases.append("WHEN \(l) IS NOT NULL AND \(r) IS NULL THEN \(t.nullsFirst ? 1 : -1)")
+            cases.append("WHEN \(l) < \(r) THEN \(t.descending ? 1 : -1)")
+            cases.append("WHEN \(l) > \(r) THEN \(t.descending ? -1 : 1)")
+        }
+        let comparator = "(l, r) -> CASE \(cases.joined(separator: " ")) ELSE 0 END"
+        return SQLText("element_at(array_sort(collect_list(struct(\(fields.joined(separator: ", ")))), \(comparator)), 1).v", atomic: true)
     }
     public func median(_ x: SQLText, type: ValueType) -> SQLText? {
         if type == .date { return SQLText("percentile_disc(0.5) WITHIN GROUP (ORDER BY \(x.text))", atomic: true) }

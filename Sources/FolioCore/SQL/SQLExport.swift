@@ -1,3 +1,4 @@
+import CSafety
 import Foundation
 
 /// The loaded portfolio as a database for a dialect (SPEC §8): a CSV file per entity and per
@@ -238,6 +239,14 @@ public struct SQLExport {
         let parent = target.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).folio-export-\(getpid())")
         try? fm.removeItem(at: staging)
+        // Known to the signal handlers until in place: SIGTERM leaves no half-written export.
+        var slots = [folio_temporary_begin(staging.path)]
+        defer { for slot in slots { folio_temporary_done(slot) } }
+        func staged(_ name: String) -> URL {
+            let url = staging.appendingPathComponent(name)
+            slots.append(folio_temporary_begin(url.path))
+            return url
+        }
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
@@ -246,14 +255,14 @@ public struct SQLExport {
         var report = Report(tables: [], bytes: 0, milliseconds: 0)
         do throws(Failure) {
             for table in tables {
-                let n = try writeFile(staging.appendingPathComponent(table.name + ".csv"), table, progress: progress)
+                let n = try writeFile(staged(table.name + ".csv"), table, progress: progress)
                 report.bytes += n
                 report.tables.append((table.name, table.rowCount))
             }
             for (table, _) in allTables.suffix(2) {
-                report.bytes += try writeFile(staging.appendingPathComponent(table.name + ".csv"), table, progress: nil)
+                report.bytes += try writeFile(staged(table.name + ".csv"), table, progress: nil)
             }
-            report.bytes += try writeBytes(staging.appendingPathComponent("schema.sql"), Array(schemaSQL().utf8))
+            report.bytes += try writeBytes(staged("schema.sql"), Array(schemaSQL().utf8))
         } catch {
             try? fm.removeItem(at: staging)
             throw error

@@ -74,7 +74,10 @@ public final class Session {
         DeepStack.run { runHere(text, origin: origin, cancellation: cancellation, explainQueries: explainQueries) }
     }
 
-    private func runHere(_ text: String, origin: String, cancellation: Cancellation, explainQueries: Bool) -> [Outcome] {
+    private func runHere(_ text: String, origin: String, cancellation given: Cancellation, explainQueries: Bool) -> [Outcome] {
+        // Queries stop at --max-memory as they stop at Ctrl-C (MemoryLimit).
+        if MemoryLimit.exceeded { MemoryLimit.clear() }  // a flag of a query before, if now under
+        let cancellation = MemoryLimit.bytes == 0 ? given : Cancellation { MemoryLimit.exceeded || given.isCancelled }
         let (script, syntaxErrors) = Parser.parse(text)
         if !syntaxErrors.isEmpty {
             return syntaxErrors.map { .error(DiagnosticRenderer.render($0, source: text, origin: origin)) }
@@ -110,8 +113,7 @@ public final class Session {
                         do {
                             frame = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked)
                         } catch {
-                            outcomes.append(.interrupted)
-                            return outcomes
+                            return outcomes + [Self.stopped()]
                         }
                     }
                     namedQueries[Session.lastResultName] = NamedQuery(name: Session.lastResultName, pipeline: pipeline,
@@ -136,8 +138,7 @@ public final class Session {
                         do {
                             _ = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked, trace: &trace)
                         } catch {
-                            outcomes.append(.interrupted)
-                            return outcomes
+                            return outcomes + [Self.stopped()]
                         }
                     }
                     outcomes.append(.result(plan(pipeline, checked, trace: trace), milliseconds: elapsed()))
@@ -148,6 +149,14 @@ public final class Session {
             }
         }
         return outcomes
+    }
+
+    /// A query stopped before its end: by Ctrl-C, or by the memory limit (an error; the
+    /// memory it held is given back first).
+    static func stopped() -> Outcome {
+        guard MemoryLimit.exceeded else { return .interrupted }
+        MemoryLimit.clear()
+        return .error(MemoryLimit.stoppedMessage)
     }
 
     /// What a statement that failed on the engine comes to: interrupted, a lost connection,

@@ -1,3 +1,4 @@
+import CSafety
 import Foundation
 
 /// A binary image of a loaded ``Store`` — columns, id indexes, links, collections, secondary
@@ -233,6 +234,8 @@ public enum Snapshot {
         }
         // Unique per write: the REPL may write two snapshots of one directory at once.
         let temporary = path + ".\(getpid())-\(UUID().uuidString.prefix(8)).tmp"
+        let slot = folio_temporary_begin(temporary)
+        defer { folio_temporary_done(slot) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw Unusable("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var ok = false
