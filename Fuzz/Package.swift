@@ -4,7 +4,7 @@ import PackageDescription
 // Coverage-guided fuzzing of folio (SPEC §7: no input crashes it): one libFuzzer executable per
 // kind of input, each a thin shell around `UntrustedInput` in FolioCore, so that the regression
 // tests run exactly what the fuzzers ran. Build and run with `Fuzz/run` (see README.md).
-let targets = ["FuzzQuery", "FuzzCSV", "FuzzJSONL", "FuzzConfig", "FuzzSnapshot", "FuzzXLSX"]
+let targets = ["FuzzQuery", "FuzzSQL", "FuzzCSV", "FuzzJSONL", "FuzzConfig", "FuzzSnapshot", "FuzzXLSX"]
 
 let package = Package(
     name: "folio-fuzz",

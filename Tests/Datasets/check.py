@@ -43,30 +43,14 @@ APPROX = Decimal("1e-9")
 # folio.json ({"op": "add"|"replace"|"remove", "path": "/a/b", "value": …}), each with why.
 # ---------------------------------------------------------------------------------
 
-MAVEN_PATCH = [
-    # The data dictionary orders the stages Prospecting > Engaging > Won/Lost: Engaging is
-    # the stage after prospecting, so it is qualification, not a custom stage sorted last.
-    {"op": "add", "path": "/entities/opportunities/values/stage/Engaging",
-     "value": "qualification"},
-    # init maps both `technolgy` (the typo) and `software` onto technology; software is a
-    # sector of its own in the export, and merging it would change revenue by sector.
-    {"op": "remove", "path": "/entities/accounts/values/industry/software"},
-]
-
-PATCHES: dict[str, list[dict]] = {
-    "maven-crm": MAVEN_PATCH,
-    "maven-crm-mdy": MAVEN_PATCH,
-    "maven-crm-dmy": MAVEN_PATCH,
-    # init's proposal answers every question as it stands.
-    "olist-funnel": [],
-    "olist-funnel-excel": [],
-    "lightdash-saas": [
-        # Banking and Insurance are industries of their own beside "Financial Services";
-        # init maps all three onto financial_services, which merges them in revenue by sector.
-        {"op": "remove", "path": "/entities/accounts/values/industry/Banking"},
-        {"op": "remove", "path": "/entities/accounts/values/industry/Insurance"},
-    ],
-}
+# init now proposes what these questions need on every dataset: Engaging (the stage after
+# prospecting in Maven's data dictionary) is qualification, and labels an export tells apart
+# (Maven's software beside technolgy, lightdash's Banking and Insurance beside Financial
+# Services) stay values of their own. The edits are kept as a mechanism, for a dataset that
+# needs one.
+PATCHES: dict[str, list[dict]] = {name: [] for name in
+                                  ("maven-crm", "maven-crm-mdy", "maven-crm-dmy", "olist-funnel",
+                                   "olist-funnel-excel", "lightdash-saas")}
 
 # ---------------------------------------------------------------------------------
 # The raw files as DuckDB views (every column VARCHAR, cast in the questions' SQL), and

@@ -4,7 +4,7 @@ import Testing
 
 /// Every input the fuzzers once crashed folio with, run again through the same entry point.
 ///
-/// `Tests/FuzzRegressions/<kind>/` holds one file per finding (kinds: query, csv, jsonl,
+/// `Tests/FuzzRegressions/<kind>/` holds one file per finding (kinds: query, sql, csv, jsonl,
 /// config, snapshot, xlsx; see Fuzz/README.md); each is fed to the matching
 /// ``UntrustedInput`` function. Passing means finishing: a reported error is a correct answer
 /// there, and only a crash, a trap or a hang fails (the process dies, or the time limit hits).
@@ -13,6 +13,7 @@ import Testing
 
     static let entryPoints: [String: @Sendable ([UInt8]) -> Void] = [
         "query": UntrustedInput.query,
+        "sql": UntrustedInput.sql,
         "csv": UntrustedInput.csv,
         "jsonl": UntrustedInput.jsonl,
         "config": UntrustedInput.config,

@@ -255,7 +255,7 @@ import Testing
         #expect(stage("Won") == "closed_won")
         #expect(stage("Closed - Won") == "closed_won")
         #expect(stage("Qualified") == "qualification")
-        #expect(stage("Engaging") == nil)
+        #expect(stage("Engaging") == "qualification")
         #expect(stage("Needs Analysis") == nil)
         #expect(industry("technolgy") == "technology")
         #expect(industry("medical") == "healthcare")
@@ -287,9 +287,10 @@ import Testing
             #expect(p.answer(#"opportunities | where stage = "closed_won" and amount = product_record.sales_price | count"#) == "count\n65\n")
             #expect(p.answer("managers | where count(team) > 0 | select name, count(team) | sort name")
                 == "name,count(team)\nCara Losch,6\nCelia Rouche,6\nDustin Brinkmann,5\nMelvin Marxen,6\nRocco Neubert,6\nSummer Sewald,6\n")
-            // Revenue by sector: folio's industries in their order, then the export's own.
+            // Revenue by sector: folio's industries in their order, then the export's own
+            // (software stays a sector beside technolgy, the export's spelling of technology).
             #expect(p.answer("accounts | group by industry aggregate sum(revenue), count()")
-                == "industry,sum(revenue),count()\ntechnology,58730.98,19\nretail,27355.76,17\nfinancial_services,16233.34,8\nhealthcare,16976.88,12\ntelecom,16461.91,6\nentertainment,9665.22,6\nmarketing,13070.38,8\nemployment,6104.64,4\nservices,4944.69,5\n")
+                == "industry,sum(revenue),count()\ntechnology,27780.53,12\nretail,27355.76,17\nfinancial_services,16233.34,8\nhealthcare,16976.88,12\ntelecom,16461.91,6\nsoftware,30950.45,7\nentertainment,9665.22,6\nmarketing,13070.38,8\nemployment,6104.64,4\nservices,4944.69,5\n")
             answers.append(p.answer(#"opportunities | group by owner.name aggregate count_if(stage = "closed_won") as won, sum_if(amount, stage = "closed_won") as amount, count_if(stage in ("closed_won", "closed_lost")) as closed | sort owner.name"#))
         }
         #expect(answers.count == 3 && Set(answers).count == 1)
@@ -320,10 +321,12 @@ import Testing
         #expect(p.answer("opportunities | where account_id is null | count") == "count\n62\n")
         #expect(p.answer("opportunities | group by stage aggregate count(), sum(amount)")
             == "stage,count(),sum(amount)\nprospecting,68,177175\nqualification,211,599525\nproposal,1,9300\nnegotiation,72,211550\nclosed_won,358,879825\nclosed_lost,277,684425\nPoC,97,248025\n")
-        // Banking, Insurance and Financial Services are financial_services; 11 industries stay the export's own.
+        // Financial Services is financial_services; Banking and Insurance, told apart by the
+        // export, stay industries of their own, as do 11 others.
         #expect(p.answer("accounts | group by industry aggregate sum(arr), count() | limit 8")
-            == "industry,sum(arr),count()\ntechnology,330650000,102\nmanufacturing,81825000,14\nretail,314850000,56\nfinancial_services,684350000,134\nhealthcare,371100000,97\ntelecom,392050000,88\npharma,6425000,8\nAutomotive,257300000,58\n")
-        #expect(p.answer(#"accounts | where industry = "financial_services" | count"#) == "count\n134\n")
+            == "industry,sum(arr),count()\ntechnology,330650000,102\nmanufacturing,81825000,14\nretail,314850000,56\nfinancial_services,478575000,84\nhealthcare,371100000,97\ntelecom,392050000,88\npharma,6425000,8\nAutomotive,257300000,58\n")
+        #expect(p.answer(#"accounts | where industry = "financial_services" | count"#) == "count\n84\n")
+        #expect(p.answer(#"accounts | where industry in ("Banking", "Insurance") | count"#) == "count\n50\n")
         // The SDRs, named only in activities and leads, are the managers.
         #expect(p.answer("activities | group by owner.id | sort owner.id") == "owner.id,count\nBarbie,3115\nJake,3091\nKen,3052\nMidge,2716\nTori,2951\n")
         #expect(p.result.report.contains("user_deals_raw.csv skipped: no column identifies its rows (user_id, deal_id repeat); folio needs an id or a unique name, and the mapping cannot make one from several columns"))
@@ -370,7 +373,7 @@ extension ProposeTests {
               },
               "values": {
                 "product": {"GTXPro": "GTX Pro"},
-                "stage": {"Won": "closed_won", "Lost": "closed_lost"}
+                "stage": {"Won": "closed_won", "Lost": "closed_lost", "Engaging": "qualification"}
               }
             },
             "products": {
@@ -407,7 +410,7 @@ extension ProposeTests {
         #"  account → account_id: names of accounts (6 of 6 found in accounts.csv)"#,
         #"  sales_agent → owner_id: names of managers (4 of 4 found in sales_teams.csv)"#,
         #"  product → products: a relationship (opportunities.product_record, and products.opportunities back): names of products (3 of 3 found in products.csv); GTXPro → GTX Pro (spelled so in products.csv)"#,
-        #"  deal_stage → stage: Won → closed_won, Lost → closed_lost; Prospecting matches prospecting; Engaging kept as custom values of stage (no close match)"#,
+        #"  deal_stage → stage: Won → closed_won, Lost → closed_lost, Engaging → qualification; Prospecting matches prospecting"#,
         #"  engage_date: dates as M/D/YYYY (month first: values like 10/20/2016)"#,
         #"  close_date: dates as M/D/YYYY (month first: values like 3/14/2017)"#,
         #"sales_teams.csv → managers (file name and 3 of 3 headers)"#,

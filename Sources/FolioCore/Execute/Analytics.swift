@@ -32,6 +32,9 @@ enum Analytics {
 
     static func values(_ f: AnalyticFunction, _ argument: TExpr?, descending: Bool, per: TExpr?, type: ValueType, rows: [Int32], count: Int,
                        compiler: ExprCompiler, _ cancellation: Cancellation) throws(Interrupted) -> [Value] {
+        if f == .rank || f == .row_number, let ranks = try indexedRanks(f, argument, descending: descending, per: per, rows: rows, count: count, compiler: compiler, cancellation) {
+            return ranks
+        }
         var result = [Value](repeating: .null, count: count)
         let args: [Value]? = try argument.map { a throws(Interrupted) in try cancellation.map(rows, compiler.value(a)) }
         // Positions of `rows` grouped by key, groups and members in the rows' order.
@@ -131,6 +134,80 @@ enum Analytics {
                     let other = k + step
                     if other >= 0, other < members.count { result[Int(rows[i])] = args[members[other]] }
                 }
+            }
+        }
+        return result
+    }
+
+    /// `rank` or `row_number` of a stored int, money or date field of the table by its sorted
+    /// index: the index is walked in the asked direction, keeping the rows of the input, each
+    /// numbered within its group (a picklist, boolean or key of the row, bucketed by slot),
+    /// then the nulls last; no sort at all. `row_number` breaks ties by the rows' order, so
+    /// it needs the input in row order (as a table's rows are until sorted). Nil when no
+    /// index serves.
+    static func indexedRanks(_ f: AnalyticFunction, _ argument: TExpr?, descending: Bool, per: TExpr?, rows: [Int32], count: Int,
+                             compiler: ExprCompiler, _ cancellation: Cancellation) throws(Interrupted) -> [Value]? {
+        guard let argument, case .field(let hops, let t, let field) = argument.kind, hops.isEmpty, field >= 0,
+              case .table(let table) = compiler.source, compiler.store.tables[t] === table, count == table.rowCount,
+              let index = table.indexes.sorted[field], let value = AccessPlanner.integerReader(table.columns[field]) else { return nil }
+        let dense: ExprCompiler.DenseKey?
+        if let per {
+            guard let d = compiler.denseKey(per) else { return nil }
+            dense = d
+        } else {
+            dense = nil
+        }
+        if f == .row_number, !zip(rows, rows.dropFirst()).allSatisfy({ $0 < $1 }) { return nil }
+        var members = RowBitmap(count: count)
+        for r in rows { members.insert(r) }
+        let slots = dense?.slots ?? 1
+        var seen = [Int](repeating: 0, count: slots)
+        var last = [Int64](repeating: 0, count: slots)
+        var lastRank = [Int](repeating: 0, count: slots)
+        var result = [Value](repeating: .null, count: count)
+        let order = index.order
+        let n = order.count
+        func number(_ i: Int) {
+            let row = order[i]
+            guard members.contains(row) else { return }
+            let r = Int(row)
+            let g = dense?.slot(r) ?? 0
+            seen[g] += 1
+            let v = value(r)
+            if f == .row_number || seen[g] == 1 || v != last[g] { lastRank[g] = seen[g] }
+            last[g] = v
+            result[r] = .int(Int64(lastRank[g]))
+        }
+        if !descending {
+            for i in 0..<n {
+                if i & 0xFFFF == 0xFFFF { try cancellation.check() }
+                number(i)
+            }
+        } else {
+            // From the top value down, each run of equal values in row order (the index
+            // keeps ties so), as the rows' order breaks ties.
+            var end = n
+            var step = 0
+            while end > 0 {
+                step += 1
+                if step & 0xFFFF == 0xFFFF { try cancellation.check() }
+                let v = value(Int(order[end - 1]))
+                var start = end - 1
+                while start > 0, value(Int(order[start - 1])) == v { start -= 1 }
+                for i in start..<end { number(i) }
+                end = start
+            }
+        }
+        // Nulls (not in the index) last in either direction, tied with each other.
+        if n < count {
+            var firstNull = [Int](repeating: 0, count: slots)
+            let nullValue = AccessPlanner.nullSentinel(table.columns[field])
+            for row in rows where value(Int(row)) == nullValue {
+                let r = Int(row)
+                let g = dense?.slot(r) ?? 0
+                seen[g] += 1
+                if firstNull[g] == 0 { firstNull[g] = seen[g] }
+                result[r] = .int(Int64(f == .row_number ? seen[g] : firstNull[g]))
             }
         }
         return result

@@ -485,6 +485,12 @@ struct AccessPlanner {
         return .range(field: field, index.positions(lo: lo, hi: hi, value))
     }
 
+    /// What ``integerReader(_:)`` reads for a null of the column.
+    static func nullSentinel(_ column: Column) -> Int64 {
+        if case .date = column { return Int64(Day.null) }
+        return Column.nullInt
+    }
+
     static func integerReader(_ column: Column) -> ((Int) -> Int64)? {
         switch column {
         case .int(let a), .money(let a): return { a[$0] }

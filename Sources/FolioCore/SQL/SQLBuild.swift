@@ -76,7 +76,8 @@ final class SQLBuild {
             case .aggregate(_, let keys, let aggregates):
                 try aggregate(keys, aggregates)
             case .count:
-                if current.items != nil || current.limit != nil || current.offset > 0 || current.isGrouped { try seal() }
+                // A count reads no order: the step carries none.
+                if current.items != nil || current.limit != nil || current.offset > 0 || current.isGrouped { try seal(keepingOrder: false) }
                 current.items = [("count(*)", column("count"))]
                 current.orderBy = []
                 scope = .frame([Column(name: "count", type: .int, sql: SQLText("count(*)", atomic: true))])
@@ -238,12 +239,12 @@ final class SQLBuild {
     /// Makes the SELECT so far a named step and starts a SELECT that reads it: an entity's
     /// rows keep every column (so paths and collections still work on them), a result its
     /// columns; the rows' order is carried as a column. `extra`: more columns for the step.
-    func seal(extra: [(expr: String, alias: String)] = []) throws(Diagnostic) {
-        if !dialect.ordersGroupsInPlace, extra.isEmpty, current.isGrouped, current.limit == nil, current.offset == 0 { sealGroups() }
+    func seal(extra: [(expr: String, alias: String)] = [], keepingOrder: Bool = true) throws(Diagnostic) {
+        if !dialect.ordersGroupsInPlace, extra.isEmpty, current.isGrouped, current.limit == nil, current.offset == 0, keepingOrder { sealGroups() }
         stepCount += 1
         let name = "step\(stepCount)"
         var step = current
-        let carriesOrder = !(order.count == 1 && order[0].hasSuffix(".\(SQLNames.row)"))
+        let carriesOrder = keepingOrder && !(order.count == 1 && order[0].hasSuffix(".\(SQLNames.row)"))
         let orderColumn = carriesOrder ? "row_number() OVER (ORDER BY \(order.joined(separator: ", ")))" : nil
         switch scope {
         case .entity(let table, let alias):
@@ -270,7 +271,7 @@ final class SQLBuild {
         case .frame(let cols):
             var items = cols.enumerated().map { ($0.element.sql.text, "c\($0.offset + 1)") }
             // The rows' order goes with them: a row number, or the rows' own place.
-            items.append(orderColumn.map { ($0, SQLNames.order) } ?? (order[0], SQLNames.row))
+            if keepingOrder { items.append(orderColumn.map { ($0, SQLNames.order) } ?? (order[0], SQLNames.row)) }
             step.items = items + extra
             if step.limit != nil || step.offset > 0 { step.orderBy = order }
             statement.steps.append((name, step))

@@ -172,6 +172,13 @@ public final class Session {
     /// `let name = pipeline`: checked, then kept under its name in lower case.
     func define(_ name: Name, _ pipeline: Pipeline, _ statement: Statement, in text: String) throws(Diagnostic) {
         if store.table(name.text) != nil { throw Diagnostic(name.span, Messages.shadowedEntity(name.text)) }
+        let named = try checkedDefinition(name, pipeline, statement, in: text)
+        // The checker (and its copy of the named queries) is gone: this adds in place,
+        // instead of copying every named query (a script of definitions would be quadratic).
+        namedQueries[name.text.lowercased()] = named
+    }
+
+    private func checkedDefinition(_ name: Name, _ pipeline: Pipeline, _ statement: Statement, in text: String) throws(Diagnostic) -> NamedQuery {
         let checker = Checker(checkContext)
         let named = NamedQuery(name: name.text, pipeline: pipeline, base: checker.namedQuery(pipeline.source),
                                text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
@@ -184,7 +191,7 @@ public final class Session {
             }
             throw d
         }
-        namedQueries[name.text.lowercased()] = named
+        return named
     }
 
     /// The text of one statement of a script.

@@ -32,6 +32,23 @@ public enum UntrustedInput {
         render(session.run("explain " + text, cancellation: shortDeadline()))
     }
 
+    /// Compiles the bytes, as script text on the demo portfolio, to SQL in every dialect,
+    /// with parameters as literals and as placeholders: every checked query compiles or gets
+    /// a located error (SPEC §8).
+    public static func sql(_ bytes: [UInt8]) {
+        guard let store = demoStore else { return }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let session = Session(store: store, today: fixedToday)
+        session.parameters = ["p": .int(5)]
+        for dialect in SQLDialectName.allCases {
+            for placeholders in [false, true] {
+                for outcome in session.sql(text, dialect: dialect, placeholders: placeholders) {
+                    if case .sql(let out, _) = outcome { _ = out.sql.utf8.count }
+                }
+            }
+        }
+    }
+
     // MARK: - Data files
 
     /// Loads the bytes as `accounts.csv` beside a valid `managers.csv`, strict and lenient,

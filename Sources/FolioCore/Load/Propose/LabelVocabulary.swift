@@ -9,7 +9,7 @@ enum LabelVocabulary {
             "opportunities.stage": [
                 ("closed_won", ["won", "win", "wonclosed", "closedwin", "closedwonpaid"]),
                 ("closed_lost", ["lost", "loss", "lostclosed", "closedloss", "dead", "closedlostdisqualified"]),
-                ("qualification", ["qualified", "qualify", "qualifying", "qualifiedtobuy"]),
+                ("qualification", ["qualified", "qualify", "qualifying", "qualifiedtobuy", "engaging", "engaged", "inprogress", "working"]),
                 ("proposal", ["proposalmade", "proposalsent", "proposalpricequote", "quote", "quoted", "quotesent", "presentationscheduled"]),
                 ("negotiation", ["negotiationreview", "negotiations", "negotiationsstarted", "negotiating", "contractsent", "decisionmakerboughtin"]),
                 ("prospecting", ["prospect", "prospects", "new", "newlead", "leadin", "appointmentscheduled", "discovery", "contactmade"]),
@@ -71,6 +71,10 @@ enum LabelVocabulary {
         }
         return out
     }()
+
+    /// Fields whose values are categories, where a synonym is often a narrower kind (banking
+    /// is a financial service): labels the export tells apart stay apart (ValueMapping).
+    static let categories: Set<String> = ["accounts.industry", "activities.kind", "contacts.role"]
 
     static let regionNames: [(String, [String])] = [
         ("AMER", ["americas", "northamerica", "namer", "us", "usa", "unitedstates", "canada"]),

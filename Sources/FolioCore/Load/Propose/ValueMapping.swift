@@ -20,10 +20,29 @@ enum ValueMapping {
     /// Labels onto declared values; the report says which matched how and which stay custom.
     static func picklist(_ plan: inout TablePlan, _ c: Int, _ f: FieldDef) {
         let p = plan.profiles[c]
-        var mapped: [String] = [], already: [String] = [], kept: [String] = []
-        for label in p.values {
-            guard let (value, how) = LabelVocabulary.match(label, field: "\(plan.entity).\(f.name)", declared: f.enumValues) else {
-                kept.append(label)
+        let field = "\(plan.entity).\(f.name)"
+        var mapped: [String] = [], already: [String] = [], kept: [String] = [], distinct: [String] = []
+        let matches = p.values.map { LabelVocabulary.match($0, field: field, declared: f.enumValues) }
+        // A category (an industry, a kind of activity) that the export itself tells apart is
+        // not folded into another: `Banking` stays beside `Financial Services`, and
+        // `demo_held` beside `meeting_scheduled`, as custom values (sorted after the declared
+        // ones). Spelling variants are folded still; stages and statuses fold as before.
+        var separate: Set<String> = []
+        if LabelVocabulary.categories.contains(field) {
+            var byValue: [String: (exact: [String], loose: [String])] = [:]
+            for (label, match) in zip(p.values, matches) {
+                guard let (value, how) = match else { continue }
+                if how == .already || how == .spelling { byValue[value, default: ([], [])].exact.append(label) } else { byValue[value, default: ([], [])].loose.append(label) }
+            }
+            for (value, group) in byValue.sorted(by: { $0.key < $1.key }) where !group.loose.isEmpty && (!group.exact.isEmpty || group.loose.count > 1) {
+                separate.formUnion(group.loose)
+                let why = group.exact.isEmpty ? "each would be \(value)" : "\(list(group.exact)) \(group.exact.count == 1 ? "is" : "are") \(value)"
+                distinct.append(list(group.loose) + " (\(why))")
+            }
+        }
+        for (label, match) in zip(p.values, matches) {
+            guard let (value, how) = match, !separate.contains(label) else {
+                if !separate.contains(label) { kept.append(label) }
                 continue
             }
             if how == .already {
@@ -37,6 +56,7 @@ enum ValueMapping {
         if !mapped.isEmpty { parts.append(mapped.joined(separator: ", ")) }
         if !already.isEmpty { parts.append(list(already)) }
         if !kept.isEmpty { parts.append(list(kept) + " kept as custom values of \(f.name) (no close match)") }
+        if !distinct.isEmpty { parts.append(distinct.joined(separator: "; ") + " kept as values of their own: the export tells them apart") }
         guard !parts.isEmpty else { return }
         let header = p.header == f.name ? f.name : "\(p.header) → \(f.name)"
         plan.notes.append("  \(header): " + parts.joined(separator: "; "))
