@@ -17,7 +17,25 @@
 enum Analytics {
     /// The values of every analytic function in `exprs`, by id, for the rows `rows` (nil:
     /// all `count` rows) of the compiler's source, indexed by row number.
-    static func compute(_ exprs: [TExpr], rows: [Int32]?, count: Int, compiler: ExprCompiler, cancellation: Cancellation) throws(Interrupted) -> [Int: [Value]] {
+    /// `select …, rank(…) as r | where r <= K and …`: the ranks the condition keeps are at
+    /// most K, so a rank above K need not be exact (the row goes, and nothing before the
+    /// condition reads it). By analytic id, the K of each `rank` or `row_number` column the
+    /// next condition bounds so in a top-level AND-term.
+    static func rankBounds(_ condition: TExpr, _ items: [TExpr]) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for term in AccessPlanner.conjuncts(condition) {
+            guard case .compare(let op, let l, let r) = term.kind, op == .lessEqual || op == .less,
+                  case .column(let i) = l.kind, i < items.count,
+                  case .analytic(let f, _, _, _, let id) = items[i].kind, f == .rank || f == .row_number,
+                  case .constant(.int(let k)) = r.kind else { continue }
+            let bound = op == .less ? k - 1 : k
+            if bound >= 0, bound < Int64(Int32.max) { out[id] = min(out[id] ?? .max, Int(bound)) }
+        }
+        return out
+    }
+
+    static func compute(_ exprs: [TExpr], rows: [Int32]?, count: Int, compiler: ExprCompiler, cancellation: Cancellation,
+                        bounds: [Int: Int] = [:]) throws(Interrupted) -> [Int: [Value]] {
         var out: [Int: [Value]] = [:]
         let nodes = exprs.flatMap(\.analytics)
         if nodes.isEmpty { return out }
@@ -25,14 +43,16 @@ enum Analytics {
         for node in nodes {
             try cancellation.check()
             guard case .analytic(let f, let argument, let descending, let per, let id) = node.kind else { continue }
-            out[id] = try values(f, argument, descending: descending, per: per, type: node.type, rows: selected, count: count, compiler: compiler, cancellation)
+            out[id] = try values(f, argument, descending: descending, per: per, type: node.type, rows: selected, count: count, compiler: compiler, cancellation,
+                                 bound: bounds[id])
         }
         return out
     }
 
     static func values(_ f: AnalyticFunction, _ argument: TExpr?, descending: Bool, per: TExpr?, type: ValueType, rows: [Int32], count: Int,
-                       compiler: ExprCompiler, _ cancellation: Cancellation) throws(Interrupted) -> [Value] {
-        if f == .rank || f == .row_number, let ranks = try indexedRanks(f, argument, descending: descending, per: per, rows: rows, count: count, compiler: compiler, cancellation) {
+                       compiler: ExprCompiler, _ cancellation: Cancellation, bound: Int? = nil) throws(Interrupted) -> [Value] {
+        if f == .rank || f == .row_number, let ranks = try indexedRanks(f, argument, descending: descending, per: per, rows: rows, count: count,
+                                                                         compiler: compiler, cancellation, bound: bound) {
             return ranks
         }
         var result = [Value](repeating: .null, count: count)
@@ -145,8 +165,11 @@ enum Analytics {
     /// then the nulls last; no sort at all. `row_number` breaks ties by the rows' order, so
     /// it needs the input in row order (as a table's rows are until sorted). Nil when no
     /// index serves.
+    ///
+    /// With a `bound` K (``rankBounds(_:_:)``), the walk stops once every group among the
+    /// rows has numbered K rows and the ties of its K-th: the others get K + 1.
     static func indexedRanks(_ f: AnalyticFunction, _ argument: TExpr?, descending: Bool, per: TExpr?, rows: [Int32], count: Int,
-                             compiler: ExprCompiler, _ cancellation: Cancellation) throws(Interrupted) -> [Value]? {
+                             compiler: ExprCompiler, _ cancellation: Cancellation, bound: Int? = nil) throws(Interrupted) -> [Value]? {
         guard let argument, case .field(let hops, let t, let field) = argument.kind, hops.isEmpty, field >= 0,
               case .table(let table) = compiler.source, compiler.store.tables[t] === table, count == table.rowCount,
               let index = table.indexes.sorted[field], let value = AccessPlanner.integerReader(table.columns[field]) else { return nil }
@@ -164,7 +187,20 @@ enum Analytics {
         var seen = [Int](repeating: 0, count: slots)
         var last = [Int64](repeating: 0, count: slots)
         var lastRank = [Int](repeating: 0, count: slots)
-        var result = [Value](repeating: .null, count: count)
+        // Groups among the rows, and how many have numbered all they must (with a bound).
+        var open = 0
+        var closed = [Bool](repeating: false, count: bound == nil ? 0 : slots)
+        if bound != nil {
+            var present = [Bool](repeating: false, count: slots)
+            for r in rows {
+                let g = dense?.slot(Int(r)) ?? 0
+                if !present[g] {
+                    present[g] = true
+                    open += 1
+                }
+            }
+        }
+        var result = [Value](repeating: bound.map { .int(Int64($0) + 1) } ?? .null, count: count)
         let order = index.order
         let n = order.count
         func number(_ i: Int) {
@@ -172,8 +208,17 @@ enum Analytics {
             guard members.contains(row) else { return }
             let r = Int(row)
             let g = dense?.slot(r) ?? 0
-            seen[g] += 1
             let v = value(r)
+            if let bound {
+                if closed[g] { return }
+                // Past the K-th and its ties, a group's ranks are all above K.
+                if seen[g] >= bound, f == .row_number || v != last[g] {
+                    closed[g] = true
+                    open -= 1
+                    return
+                }
+            }
+            seen[g] += 1
             if f == .row_number || seen[g] == 1 || v != last[g] { lastRank[g] = seen[g] }
             last[g] = v
             result[r] = .int(Int64(lastRank[g]))
@@ -182,6 +227,7 @@ enum Analytics {
             for i in 0..<n {
                 if i & 0xFFFF == 0xFFFF { try cancellation.check() }
                 number(i)
+                if bound != nil, open == 0 { return result }
             }
         } else {
             // From the top value down, each run of equal values in row order (the index
@@ -195,9 +241,12 @@ enum Analytics {
                 var start = end - 1
                 while start > 0, value(Int(order[start - 1])) == v { start -= 1 }
                 for i in start..<end { number(i) }
+                if bound != nil, open == 0 { return result }
                 end = start
             }
         }
+        // A group the walk did not close (fewer than K non-null rows) numbers its nulls below;
+        // the rows of closed groups keep K + 1.
         // Nulls (not in the index) last in either direction, tied with each other.
         if n < count {
             var firstNull = [Int](repeating: 0, count: slots)
@@ -205,6 +254,7 @@ enum Analytics {
             for row in rows where value(Int(row)) == nullValue {
                 let r = Int(row)
                 let g = dense?.slot(r) ?? 0
+                if bound != nil, closed[g] { continue }
                 seen[g] += 1
                 if firstNull[g] == 0 { firstNull[g] = seen[g] }
                 result[r] = .int(Int64(f == .row_number ? seen[g] : firstNull[g]))

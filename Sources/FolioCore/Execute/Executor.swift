@@ -81,7 +81,9 @@ public struct Executor {
             // Analytic functions see all the stage's rows, in their order, before it runs.
             let exprs = Self.expressions(of: stage)
             if exprs.contains(where: { !$0.analytics.isEmpty }) {
-                compiler.analytics = try Analytics.compute(exprs, rows: rows, count: count, compiler: compiler, cancellation: cancellation)
+                var bounds: [Int: Int] = [:]
+                if case .project(let items) = stage, case .filter(let e)? = stages.first { bounds = Analytics.rankBounds(e, items.map(\.expr)) }
+                compiler.analytics = try Analytics.compute(exprs, rows: rows, count: count, compiler: compiler, cancellation: cancellation, bounds: bounds)
             }
             switch stage {
             case .filter(let e):
@@ -109,6 +111,23 @@ public struct Executor {
                         stages.removeFirst()
                         rows = try cancellation.filter(rows, count: count, compiler.predicate(through))
                         if case .count? = stages.first { break }
+                    }
+                }
+                // `select … | sort … | limit N` on a table's rows: the sort keys are read through
+                // the projected expressions, the first N+offset rows found on the table, and
+                // only they are projected (the limit then takes them in order).
+                if case .table = source, case .sort(let keys)? = stages.first,
+                   case .limit(let n, let offset)? = stages.dropFirst().first {
+                    let k = n.addingReportingOverflow(offset).overflow ? Int.max : n + offset
+                    let through = keys.map { CheckedSortKey(expr: $0.expr.replacingColumns(with: items.map(\.expr)), descending: $0.descending, nullsFirst: $0.nullsFirst) }
+                    let available = rows?.count ?? count
+                    if k < available {
+                        if let walked = try indexedTop(through, k, source: source, rows: rows, compiler) {
+                            rows = walked
+                        } else {
+                            rows = try sorter(through, compiler).top(rows ?? Array(0..<Int32(count)), k)
+                        }
+                        stages.removeFirst()
                     }
                 }
                 let evals = items.map { compiler.value($0.expr) }
@@ -462,7 +481,24 @@ struct Sorter {
             default: break
             }
         }
-        return .values(try cancellation.map(rows, compiler.value(key.expr)))
+        let values = try cancellation.map(rows, compiler.value(key.expr))
+        // Whole numbers (ints, money, dates) compare as integers, not as values.
+        switch key.expr.type {
+        case .int, .money, .date:
+            var ints = [Int64]()
+            ints.reserveCapacity(values.count)
+            for v in values {
+                switch v {
+                case .null: ints.append(Column.nullInt)
+                case .int(let n) where n != Column.nullInt, .money(let n) where n != Column.nullInt: ints.append(n)
+                case .date(let d): ints.append(Int64(d))
+                default: return .values(values)
+                }
+            }
+            return .integers(ints, null: Column.nullInt)
+        default:
+            return .values(values)
+        }
     }
 
     /// Compares positions `i` and `j` of the extracted keys: negative when `i` goes first.

@@ -66,7 +66,7 @@ struct PerParent {
         if n == 0 { return }
         let had = counts[p] > 0
         counts[p] += n
-        if other.overflowed.contains(Int32(c)) { overflowed.insert(Int32(p)) }
+        if !other.overflowed.isEmpty, other.overflowed.contains(Int32(c)) { overflowed.insert(Int32(p)) }
         switch (fold, isDouble) {
         case (.count, _): break
         case (.sum, false):
@@ -88,7 +88,7 @@ struct PerParent {
         if n == 0 { return }
         let had = counts[p] > 0
         counts[p] += n
-        if overflowed.contains(Int32(c)) { overflowed.insert(Int32(p)) }
+        if !overflowed.isEmpty, overflowed.contains(Int32(c)) { overflowed.insert(Int32(p)) }
         switch (fold, isDouble) {
         case (.count, _): break
         case (.sum, false):
@@ -107,7 +107,7 @@ struct PerParent {
         counts[r] = 0
         if !ints.isEmpty { ints[r] = 0 }
         if !doubles.isEmpty { doubles[r] = 0 }
-        overflowed.remove(Int32(r))
+        if !overflowed.isEmpty { overflowed.remove(Int32(r)) }
     }
 
     // MARK: - Computing
@@ -166,6 +166,14 @@ struct PerParent {
                 for c in 0..<childTable.rowCount { state.counts[c] = 1 }
                 active = Array(0..<Int32(childTable.rowCount))
             }
+        }
+        // `sum` or `count` over descendants: a subtree is a stretch of the preorder, so each
+        // row's total is a difference of two prefix sums (whole numbers only: a float's
+        // prefix sums would lose the small totals' digits).
+        if ref.steps.count == 1, case .descendants(let f) = ref.steps[0].kind, !isDouble, fold == .sum || fold == .count,
+           let tree = store.tables[ref.steps[0].parent].hierarchies[f], tree.order.count == childTable.rowCount,
+           let rolled = try prefixRollup(state, tree, cancellation) {
+            return rolled
         }
         // Up the steps, last to first.
         for k in stride(from: ref.steps.count - 1, through: 0, by: -1) {
@@ -229,6 +237,58 @@ struct PerParent {
             active = touched
         }
         return state
+    }
+
+    /// Every row's total over its descendants from prefix sums over the preorder; nil when a
+    /// sum overflows (the walk then says which rows' sums are null).
+    static func prefixRollup(_ state: PerParent, _ tree: Hierarchy, _ cancellation: Cancellation) throws(Interrupted) -> PerParent? {
+        guard state.overflowed.isEmpty else { return nil }
+        let n = tree.order.count
+        let summing = state.fold == .sum
+        var counts = [Int64](repeating: 0, count: n + 1)
+        var sums = [Int64](repeating: 0, count: summing ? n + 1 : 0)
+        var out = PerParent(rows: n, fold: state.fold, isDouble: false)
+        try cancellation.check()
+        let overflow: Bool = tree.order.withUnsafeBufferPointer { order in
+            state.counts.withUnsafeBufferPointer { c in
+                state.ints.withUnsafeBufferPointer { v in
+                    counts.withUnsafeMutableBufferPointer { cp in
+                        sums.withUnsafeMutableBufferPointer { sp in
+                            for i in 0..<n {
+                                let r = Int(order[i])
+                                cp[i + 1] = cp[i] + c[r]
+                                if summing {
+                                    let (x, o) = sp[i].addingReportingOverflow(v[r])
+                                    if o { return true }
+                                    sp[i + 1] = x
+                                }
+                            }
+                            return false
+                        }
+                    }
+                }
+            }
+        }
+        if overflow { return nil }
+        try cancellation.check()
+        tree.position.withUnsafeBufferPointer { position in
+            tree.end.withUnsafeBufferPointer { end in
+                counts.withUnsafeBufferPointer { cp in
+                    sums.withUnsafeBufferPointer { sp in
+                        out.counts.withUnsafeMutableBufferPointer { oc in
+                            out.ints.withUnsafeMutableBufferPointer { oi in
+                                for r in 0..<n {
+                                    let lo = Int(position[r]) + 1, hi = Int(end[r])
+                                    oc[r] = cp[hi] - cp[lo]
+                                    if summing { oi[r] = sp[hi] - sp[lo] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Whether the form is computed here (else it is walked).

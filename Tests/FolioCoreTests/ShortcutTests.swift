@@ -1,0 +1,44 @@
+import Testing
+@testable import FolioCore
+
+/// The executor's shortcuts answer as the plain way does: each query runs once as written
+/// (taking the shortcut) and once in a form that defeats it, and the answers must be equal.
+@Suite struct ShortcutTests {
+    let session = Fixtures.session()
+
+    func same(_ fast: String, _ plain: String) {
+        let a = Fixtures.run(fast, in: session, format: .csv)
+        let b = Fixtures.run(plain, in: session, format: .csv)
+        #expect(!a.hasPrefix("error"), "\(fast): \(a)")
+        #expect(a == b, "\(fast)")
+    }
+
+    /// `select …, rank(…) as r | where r <= K`: ranks above K are not computed exactly.
+    @Test(arguments: [
+        "rank(health desc per region)", "rank(health per region)", "row_number(health desc per region)",
+        "row_number(arr per tier)", "rank(nps desc)", "rank(nps)", "row_number(nps desc per owner.region)", "rank(health per owner.id)",
+        "rank(customer_since desc per industry)", "rank(seats per status)",
+    ])
+    func boundedRanks(_ analytic: String) {
+        for k in [0, 1, 2, 5, 40] {
+            let tail = "| sort r, name, id | select id, name, r"
+            same("accounts | where status != \"churned\" | select id, name, \(analytic) as r | where r <= \(k) \(tail)",
+                 "accounts | where status != \"churned\" | select id, name, \(analytic) as r | where r + 0 <= \(k) \(tail)")
+            same("accounts | select id, name, \(analytic) as r | where r < \(k) and name != \"x\" \(tail)",
+                 "accounts | select id, name, \(analytic) as r | where not (r >= \(k)) and name != \"x\" \(tail)")
+        }
+    }
+
+    /// `select … | sort … | limit N` on a table's rows: only the first N are projected.
+    @Test(arguments: [
+        "select id, arr + sum(descendants.arr) as g | sort g desc, id | limit 5",
+        "select id, name, health * 2 as h | sort h, name | limit 7 offset 3",
+        "select id, arr as a | sort a desc | limit 3",
+        "select name, count(opportunities) as n | sort n desc, name | limit 4",
+        "select id, nps as n | sort n nulls first, id | limit 6",
+        "select id, rank(arr desc per region) as r | sort r, id | limit 9",
+    ])
+    func lateProjection(_ stages: String) {
+        same("accounts | where tier != \"standard\" | \(stages)", "accounts | where tier != \"standard\" | \(stages.replacingOccurrences(of: " | sort", with: " | where true | sort"))")
+    }
+}
