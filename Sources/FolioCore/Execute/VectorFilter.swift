@@ -76,6 +76,18 @@ struct VectorFilter {
         case .like(let x, let pattern, let negated):
             if let kernel = like(x, pattern, negated: negated) { return kernel }
         case .isNull(let x, let negated):
+            // `parent is null`: the relationship's link of each row; `name is null`: the
+            // text's offsets.
+            if case .field(let hops, _, let field) = x.kind, field == -1, hops.count == 1, !hops[0].toRoot,
+               let links = compiler.store.tables[hops[0].table].links[hops[0].field] {
+                return { rows, n in links.withUnsafeBufferPointer { l in Self.keep(rows, n) { bit((l[Int(rows[$0])] < 0) != negated) } } }
+            }
+            // (A key field's text may be derived from its links, not stored: it takes the
+            // general way.)
+            if case .field(let hops, let t, let field) = x.kind, hops.isEmpty, field >= 0, compiler.store.tables[t].links[field] == nil,
+               case .string(let column) = compiler.store.tables[t].columns[field] {
+                return { rows, n in Self.keep(rows, n) { bit(column.isNull(Int(rows[$0])) != negated) } }
+            }
             if let fill = operand(x)?.vector {
                 return { rows, n in
                     withValues(n) { values in
