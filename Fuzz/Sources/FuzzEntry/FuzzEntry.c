@@ -10,6 +10,7 @@
     int target##_main(int argc, char **argv) { return LLVMFuzzerRunDriver(&argc, &argv, LLVMFuzzerTestOneInput); }
 
 FUZZ_ENTRY(FuzzQuery)
+FUZZ_ENTRY(FuzzSQL)
 FUZZ_ENTRY(FuzzCSV)
 FUZZ_ENTRY(FuzzJSONL)
 FUZZ_ENTRY(FuzzConfig)
