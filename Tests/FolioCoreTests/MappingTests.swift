@@ -26,15 +26,15 @@ import Testing
 
     // A Maven-like export: name keys, `Won`/`Lost`, a catalogue, agents' managers known only by name.
     static let maven: [String: String] = [
-        "accounts.csv": "account,sector,revenue,office_location,subsidiary_of\r\nAcme Corporation,technolgy,1100.04,United States,\r\nBetatech,medical,647.18,Kenya,Acme Corporation\r\ndambase,retail,0,Japan,\r\n",
+        "accounts.csv": "account,sector,revenue,office_location,subsidiary_of\r\nAlderway Foods,technolgy,1100.04,United States,\r\nBrightvale,medical,647.18,Kenya,Alderway Foods\r\ndunmore,retail,0,Japan,\r\n",
         "sales_pipeline.csv": "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\r\n"
-            + "1C1I7A6R,Moses Frase,GTX Plus Basic,Acme Corporation,Won,2016-10-20,2017-03-01,1054\r\n"
-            + "Z063OYW0,Darcel Schlecht,GTXPro,betatech,Won,2016-10-25,2017-03-11,4514\r\n"
-            + "EC4QE1BX,Darcel Schlecht,GTX Plus Basic,,Engaging,2016-10-25,,\r\n"
-            + "EC4QE1BY,Moses Frase,GTXPro,DAMBASE,Lost,2016-11-01,2017-01-02,0\r\n",
-        "sales_teams.csv": "sales_agent,manager,regional_office\r\nMoses Frase,Dustin Brinkmann,Central\r\nDarcel Schlecht,Melvin Marxen,East\r\n",
-        "products.csv": "product,series,sales_price\r\nGTX Plus Basic,GTX,1096\r\nGTX Pro,GTX,4821\r\n",
-        "data_dictionary.csv": "Table,Field,Description\r\naccounts,account,Company name\r\n",
+            + "K7Q2M1XA,Mira Fenwick,Halo Plus Basic,Alderway Foods,Won,2016-10-20,2017-03-01,1054\r\n"
+            + "T4W8N0RB,Dario Sandoval,HaloPro,brightvale,Won,2016-10-25,2017-03-11,4514\r\n"
+            + "H2P6D9LC,Dario Sandoval,Halo Plus Basic,,Engaging,2016-10-25,,\r\n"
+            + "H2P6D9LD,Mira Fenwick,HaloPro,DUNMORE,Lost,2016-11-01,2017-01-02,0\r\n",
+        "sales_teams.csv": "sales_agent,manager,regional_office\r\nMira Fenwick,Dora Bramley,Central\r\nDario Sandoval,Milo Marsh,East\r\n",
+        "products.csv": "product,series,sales_price\r\nHalo Plus Basic,Halo,1096\r\nHalo Pro,Halo,4821\r\n",
+        "data_dictionary.csv": "Table,Field,Description\r\naccounts,account,Name of the company\r\n",
         "folio.json": """
         {"as_of": "2017-12-31",
          "entities": {
@@ -47,7 +47,7 @@ import Testing
                              "columns": {"opportunity_id": "id", "account": "account_id", "deal_stage": "stage",
                                          "sales_agent": "owner_id", "engage_date": "created", "close_value": "amount"},
                              "values": {"stage": {"Won": "closed_won", "Lost": "closed_lost", "Engaging": "qualification"},
-                                        "product": {"GTXPro": "GTX Pro"}}},
+                                        "product": {"HaloPro": "Halo Pro"}}},
            "managers": {"file": "sales_teams.csv", "key": "name",
                         "columns": {"sales_agent": "name", "manager": "lead_id", "regional_office": "office"},
                         "types": {"office": "string"}, "add_missing": true},
@@ -62,15 +62,15 @@ import Testing
         let (store, report) = try load(Self.maven)
         #expect(report.notes == ["note: skipped data_dictionary.csv: no entity reads it (to load a file, map it in folio.json: \"entities\": {\"NAME\": {\"file\": \"data_dictionary.csv\", \"fields\": {…}}}; folio init proposes one)"])
         #expect(answer(store, "accounts | select id, name, industry, country, revenue, parent.name, count(opportunities)")
-            == "id,name,industry,country,revenue,parent.name,count(opportunities)\nAcme Corporation,Acme Corporation,technology,US,1100.04,,1\nBetatech,Betatech,healthcare,KE,647.18,Acme Corporation,1\ndambase,dambase,retail,JP,0,,1\n")
-        // Keys matched as = compares: betatech, DAMBASE.
+            == "id,name,industry,country,revenue,parent.name,count(opportunities)\nAlderway Foods,Alderway Foods,technology,US,1100.04,,1\nBrightvale,Brightvale,healthcare,KE,647.18,Alderway Foods,1\ndunmore,dunmore,retail,JP,0,,1\n")
+        // Keys matched as = compares: brightvale, DUNMORE.
         #expect(answer(store, "opportunities | select id, account.name, owner.name, stage, amount, created, catalog.series, catalog.sales_price")
-            == "id,account.name,owner.name,stage,amount,created,catalog.series,catalog.sales_price\n1C1I7A6R,Acme Corporation,Moses Frase,closed_won,1054,2016-10-20,GTX,1096\nZ063OYW0,Betatech,Darcel Schlecht,closed_won,4514,2016-10-25,GTX,4821\nEC4QE1BX,,Darcel Schlecht,qualification,,2016-10-25,GTX,1096\nEC4QE1BY,dambase,Moses Frase,closed_lost,0,2016-11-01,GTX,4821\n")
+            == "id,account.name,owner.name,stage,amount,created,catalog.series,catalog.sales_price\nK7Q2M1XA,Alderway Foods,Mira Fenwick,closed_won,1054,2016-10-20,Halo,1096\nT4W8N0RB,Brightvale,Dario Sandoval,closed_won,4514,2016-10-25,Halo,4821\nH2P6D9LC,,Dario Sandoval,qualification,,2016-10-25,Halo,1096\nH2P6D9LD,dunmore,Mira Fenwick,closed_lost,0,2016-11-01,Halo,4821\n")
         // Managers named only in a manager column became rows; the team hierarchy works.
         #expect(answer(store, "managers | select name, office, lead.name, count(team), count(descendants.opportunities)")
-            == "name,office,lead.name,count(team),count(descendants.opportunities)\nMoses Frase,Central,Dustin Brinkmann,0,0\nDarcel Schlecht,East,Melvin Marxen,0,0\nDustin Brinkmann,,,1,2\nMelvin Marxen,,,1,2\n")
+            == "name,office,lead.name,count(team),count(descendants.opportunities)\nMira Fenwick,Central,Dora Bramley,0,0\nDario Sandoval,East,Milo Marsh,0,0\nDora Bramley,,,1,2\nMilo Marsh,,,1,2\n")
         #expect(answer(store, "products | select product, count(opportunities), sum(opportunities.amount)")
-            == "product,count(opportunities),sum(opportunities.amount)\nGTX Plus Basic,2,1054\nGTX Pro,2,4514\n")
+            == "product,count(opportunities),sum(opportunities.amount)\nHalo Plus Basic,2,1054\nHalo Pro,2,4514\n")
         let opportunities = try #require(store.table("opportunities"))
         #expect(opportunities.def.fields.first { $0.name == "stage" }?.origin == "sales_pipeline.csv: deal_stage (mapped)")
         #expect(opportunities.def.fields.first { $0.name == "name" }?.origin == "no column in sales_pipeline.csv: null")

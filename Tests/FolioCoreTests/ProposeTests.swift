@@ -128,13 +128,13 @@ import Testing
         #expect(p.load.notes.first?.hasPrefix("note: skipped data_dictionary.csv: no entity reads it") == true)
         // Won deals and win rate by agent; managers named only in `manager` lead their teams.
         #expect(p.answer(#"opportunities | group by owner.name aggregate count_if(stage = "closed_won") as won, sum_if(amount, stage = "closed_won") as won_amount, count_if(stage in ("closed_won", "closed_lost")) as closed"#)
-            == "owner.name,won,won_amount,closed\nAnna Snelling,1,4821,2\nDarcel Schlecht,2,4564,2\nMoses Frase,1,560,2\nVicki Laflamme,0,0,0\n")
-        #expect(p.answer("managers | where count(team) > 0 | select name, team.name") == "name,team.name\nDustin Brinkmann,Moses Frase;Anna Snelling\nMelvin Marxen,Darcel Schlecht;Vicki Laflamme\n")
-        // Deals at list price, through the catalogue (GTXPro is GTX Pro there).
-        #expect(p.answer(#"opportunities | where stage = "closed_won" and amount = product_record.sales_price | select id, product"#) == "id,product\nPE84CX4O,GTX Pro\n")
+            == "owner.name,won,won_amount,closed\nAna Sorell,1,4821,2\nDario Sandoval,2,4564,2\nMira Fenwick,1,560,2\nVera Lindqvist,0,0,0\n")
+        #expect(p.answer("managers | where count(team) > 0 | select name, team.name") == "name,team.name\nDora Bramley,Mira Fenwick;Ana Sorell\nMilo Marsh,Dario Sandoval;Vera Lindqvist\n")
+        // Deals at list price, through the catalogue (HaloPro is Halo Pro there).
+        #expect(p.answer(#"opportunities | where stage = "closed_won" and amount = product_record.sales_price | select id, product"#) == "id,product\nU9F1C4GT,Halo Pro\n")
         #expect(p.answer("accounts | group by industry aggregate sum(revenue), count()")
             == "industry,sum(revenue),count()\ntechnology,1100.04,1\nretail,718.62,1\nfinancial_services,4000,1\nhealthcare,647.18,1\nmarketing,2173.98,1\n")
-        #expect(p.answer("opportunities | where id = \"ZNBS69V1\" | select account.name, created, close_date") == "account.name,created,close_date\nBetatech,2016-11-03,2017-03-14\n")
+        #expect(p.answer("opportunities | where id = \"Y3L8B2HN\" | select account.name, created, close_date") == "account.name,created,close_date\nBrightvale,2016-11-03,2017-03-14\n")
     }
 
     @Test func dayFirstDatesPerEntity() throws {
@@ -372,7 +372,7 @@ extension ProposeTests {
                 "close_value": "amount"
               },
               "values": {
-                "product": {"GTXPro": "GTX Pro"},
+                "product": {"HaloPro": "Halo Pro"},
                 "stage": {"Won": "closed_won", "Lost": "closed_lost", "Engaging": "qualification"}
               }
             },
@@ -409,14 +409,14 @@ extension ProposeTests {
         #"  opportunity_id → id (8 unique values)"#,
         #"  account → account_id: names of accounts (6 of 6 found in accounts.csv)"#,
         #"  sales_agent → owner_id: names of managers (4 of 4 found in sales_teams.csv)"#,
-        #"  product → products: a relationship (opportunities.product_record, and products.opportunities back): names of products (3 of 3 found in products.csv); GTXPro → GTX Pro (spelled so in products.csv)"#,
+        #"  product → products: a relationship (opportunities.product_record, and products.opportunities back): names of products (3 of 3 found in products.csv); HaloPro → Halo Pro (spelled so in products.csv)"#,
         #"  deal_stage → stage: Won → closed_won, Lost → closed_lost, Engaging → qualification; Prospecting matches prospecting"#,
         #"  engage_date: dates as M/D/YYYY (month first: values like 10/20/2016)"#,
         #"  close_date: dates as M/D/YYYY (month first: values like 3/14/2017)"#,
         #"sales_teams.csv → managers (file name and 3 of 3 headers)"#,
         #"  keyed by name (sales_agent: 4 unique names)"#,
         #"  manager → lead_id: names of managers (0 of 2 found in sales_teams.csv)"#,
-        #"  add_missing: 2 managers named only in sales_teams.csv manager (Dustin Brinkmann, Melvin Marxen) become rows with only their key"#,
+        #"  add_missing: 2 managers named only in sales_teams.csv manager (Dora Bramley, Milo Marsh) become rows with only their key"#,
         #"  regional_office → region: Central, East kept as custom values of region (no close match)"#,
         #"as_of 2017-12-01: the latest date in the data (sales_pipeline.csv engage_date), so today is the snapshot's date"#,
         #"next: folio --data DIR"#,
