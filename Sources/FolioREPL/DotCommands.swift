@@ -116,7 +116,19 @@ extension REPL {
                 fail("no result yet")
                 return
             }
-            show(last, milliseconds: nil, full: true)
+            guard last.omitted != nil else {
+                show(last, milliseconds: nil, full: true)
+                return
+            }
+            // The rows the table left out were never built: the query runs again for them.
+            switch session.rerunLast(cancellation: cancellation) {
+            case .result(let frame, _)?:
+                self.last = frame
+                show(frame, milliseconds: nil, full: true)
+            case .error(let message)?: output.messages(message)
+            case .interrupted?: output.messages("interrupted\n")
+            default: fail("the last result cannot be run again")
+            }
         case "read":
             guard expect(1...1, command) else { return }
             let path = REPL.expandHome(args[0])

@@ -110,7 +110,12 @@ public final class REPL {
         let started = DispatchTime.now().uptimeNanoseconds
         var ok = true
         let explainFirst = settings.explain
-        for outcome in session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst) {
+        // A table on the terminal shows the first and last rows of a long result: only they are built.
+        var shape = Executor.Shape.all
+        if settings.format == .table, outputFile == nil, settings.maxRows >= 2 {
+            shape = .ends(head: (settings.maxRows + 1) / 2, tail: settings.maxRows / 2)
+        }
+        for outcome in session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst, shape: shape) {
             switch outcome {
             case .result(let frame, let ms):
                 last = frame

@@ -117,12 +117,30 @@ final class Workspace {
     /// Runs script text; returns the exit status (the first failure's).
     func runBatch(_ text: String, origin: String) -> ExitStatus {
         var status = ExitStatus.success
-        for outcome in session.run(text, origin: origin) {
+        let renderOptions = RenderOptions(format: format, color: options.colorEnabled, milliseconds: nil)
+        // CSV, TSV and JSON are written as the rows are built, a chunk at a time, so that a
+        // result of millions of rows is never held whole (a table or Markdown must see every
+        // row to size and group its columns).
+        var stream: Renderer.Stream?
+        var shape = Executor.Shape.all
+        if format != .table && format != .markdown {
+            shape = .chunks(rows: 65_536) { chunk in
+                if stream == nil { stream = Renderer.Stream(renderOptions) }
+                writeStdout(stream!.chunk(chunk))
+            }
+        }
+        var failed: ExitStatus?
+        session.run(text, origin: origin, shape: shape) { outcome in
+            guard failed == nil else { return }
             switch outcome {
             case .result(let frame, let ms):
                 let started = DispatchTime.now().uptimeNanoseconds
-                let text = Renderer.render(frame, RenderOptions(format: format, color: options.colorEnabled, milliseconds: nil))
-                writeStdout(text)
+                if frame.streamed {
+                    writeStdout(stream?.finish() ?? "")
+                    stream = nil
+                } else {
+                    writeStdout(Renderer.render(frame, renderOptions))
+                }
                 if options.timer {
                     let total = ms + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
                     writeStderr("time: \(Renderer.formatMilliseconds(total)) ms\n")
@@ -136,14 +154,14 @@ final class Workspace {
                 status = .queryError
             case .lost(let message):
                 writeStderr(message)
-                return .dataError
+                failed = .dataError
             case .error(let message):
                 // A failing statement may report several independent mistakes; the run stops after it.
                 writeStderr(message)
                 status = .queryError
             }
         }
-        return status
+        return failed ?? status
     }
 
     // MARK: - REPL

@@ -26,6 +26,7 @@ import time
 
 FOLIO = None
 DATA = None          # a generated portfolio of 20,000 accounts
+BIG_ACCOUNTS = 60000
 BIG = None           # one of 60,000 (long enough loads and writes to hit mid-way)
 ROOT = os.geteuid() == 0
 MOUNTS = []
@@ -421,6 +422,43 @@ def test_max_memory():
     return f"a group by id of every activity: {baseline >> 20} MiB loaded, {peak >> 20} MiB at its peak, stopped at {limit}"
 
 
+def resident_peak(pid):
+    """A running process's peak resident memory (bytes), from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_long_results_not_built():
+    env = dict(os.environ, XDG_CACHE_HOME=tempfile.mkdtemp())
+    peak_memory(["--data", BIG, "-c", "accounts | count"], env)   # the snapshot, so loads are alike
+    baseline = peak_memory(["--data", BIG, "-c", "accounts | count"], env)
+    # Markdown is built whole (its columns' digit grouping depends on every row): the size of
+    # the whole result. CSV and JSON lines are written a chunk of rows at a time.
+    whole = peak_memory(["--data", BIG, "--format", "markdown", "-c", "activities"], env) - baseline
+    expect(whole > 64 << 20, f"every activity, built whole, is big: {whole >> 20} MiB")
+    extra = {}
+    for fmt in ("csv", "jsonl"):
+        extra[fmt] = peak_memory(["--data", BIG, "--format", fmt, "-c", "activities"], env) - baseline
+        expect(extra[fmt] < whole // 4, f"{fmt} is written as it is built: {extra[fmt] >> 20} MiB more than the load, whole {whole >> 20} MiB")
+    r = run(["--data", BIG, "--format", "csv", "-c", "activities | where kind = \"email\"; activities | count"], env=env, timeout=300)
+    lines = r.stdout.splitlines()
+    expect(r.returncode == 0 and lines[0].startswith("id,") and lines[-2] == "count" and "count" not in lines[1:-2],
+           f"a streamed result comes before the next statement's: {r.returncode} {lines[:2]} {lines[-3:]} {r.stderr!r}")
+    # The REPL's table shows the first and last rows: only they are built.
+    repl = Repl(["--data", BIG], env={"XDG_CACHE_HOME": env["XDG_CACHE_HOME"]})
+    before = resident_peak(repl.child.pid)
+    shown = [repl.type(q, timeout=300) for q in ("activities | select *", "activities | sort date desc, id", "activities")]
+    grew = resident_peak(repl.child.pid) - before
+    expect(all("more rows" in s for s in shown), f"the tables are elided: {shown[0][-300:]!r}")
+    expect(grew < whole // 4, f"the REPL built only what it showed: {grew >> 20} MiB more, whole {whole >> 20} MiB")
+    expect(repl.leave() == 0, "exit 0")
+    return (f"every activity of {BIG_ACCOUNTS:,} accounts: {whole >> 20} MiB built whole; csv {extra['csv'] >> 20} MiB, "
+            f"jsonl {extra['jsonl'] >> 20} MiB, the REPL's elided tables {grew >> 20} MiB")
+
+
 def main():
     global FOLIO, DATA, BIG, MOUNTABLE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -431,7 +469,7 @@ def main():
     MOUNTABLE = can_mount()
     work = tempfile.mkdtemp(prefix="folio-faults-")
     DATA, BIG = os.path.join(work, "data"), os.path.join(work, "big")
-    for d, n in ((DATA, 20000), (BIG, 60000)):
+    for d, n in ((DATA, 20000), (BIG, BIG_ACCOUNTS)):
         subprocess.run([FOLIO, "generate", "--accounts", str(n), "--out", d, "--seed", "14"], check=True, capture_output=True)
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and (not args.k or args.k in n)]
     failed = 0

@@ -7,6 +7,22 @@ public struct Executor {
     public let today: Int32
     public let fiscalYearStart: Int
     public let cancellation: Cancellation
+    /// How much of the result the caller looks at.
+    public var shape: Shape = .all
+
+    /// How much of a result its caller looks at, and so how much of it is built. A result
+    /// that is whole before its rows are read out (a count, a group's rows) comes back whole.
+    public enum Shape {
+        /// Every row, in one frame.
+        case all
+        /// The first `head` and the last `tail` rows, as a table that elides its middle shows
+        /// them: the rows between are counted, not built (``Frame/omitted``).
+        case ends(head: Int, tail: Int)
+        /// Every row, in frames of at most `rows` rows handed to `sink` as they are built (the
+        /// first, empty when there are no rows, carries the columns); the result holds none
+        /// (``Frame/streamed``). Batch output writes each as it comes.
+        case chunks(rows: Int, sink: (Frame) -> Void)
+    }
 
     public init(store: Store, today: Int32, fiscalYearStart: Int, cancellation: Cancellation = .never) {
         self.store = store
@@ -43,9 +59,10 @@ public struct Executor {
         var rows: [Int32]? = nil  // nil: every row of the source, in order
         var stages = p.stages[...]
         var chart: Chart?
+        var omission: Frame.Omitted?
         lap(table.rowCount)
         do {
-            try runStages(&stages, table: p.table, &source, &rows, &chart, lap)
+            try runStages(&stages, table: p.table, &source, &rows, &chart, &omission, lap)
         } catch {
             // What the stages built so far (a projected frame of millions of strings) is freed
             // on another thread, so that Ctrl-C gives the prompt back at once.
@@ -55,13 +72,18 @@ public struct Executor {
         var result: Frame
         switch source {
         case .frame(let f):
-            result = rows.map { rows in Frame(columns: f.columns, values: f.values.map { col in rows.map { col[Int($0)] } }) } ?? f
+            if let rows {
+                result = try materialize(rows, f.columns, f.values.map { col in { col[$0] } }, omission: omission)
+            } else if f.omitted == nil, !f.streamed, case .chunks = shape, f.rowCount > 0 {
+                // Built whole (a group's rows): still written a chunk at a time.
+                result = try materialize(Array(0..<Int32(f.rowCount)), f.columns, f.values.map { col in { col[$0] } })
+            } else {
+                result = f
+            }
         case .table(let t):
             let compiler = ExprCompiler(store: store, source: source, fiscalYearStart: fiscalYearStart, today: today, cancellation: cancellation)
             let selected = rows ?? Array(0..<Int32(t.rowCount))
-            var values: [[Value]] = []
-            for f in t.columns.indices { values.append(try cancellation.map(selected, compiler.storedReader(t, f))) }
-            result = Frame(columns: p.columns, values: values)
+            result = try materialize(selected, p.columns, t.columns.indices.map { compiler.storedReader(t, $0) }, omission: omission)
         }
         result.chart = chart
         lap(result.rowCount)
@@ -70,7 +92,7 @@ public struct Executor {
 
     /// The stages of a pipeline, in order, over `rows` of `source`.
     private func runStages(_ stages: inout ArraySlice<CheckedStage>, table: Int, _ source: inout RowSource, _ rows: inout [Int32]?,
-                           _ chart: inout Chart?, _ lap: (Int) -> Void) throws(Interrupted) {
+                           _ chart: inout Chart?, _ omission: inout Frame.Omitted?, _ lap: (Int) -> Void) throws(Interrupted) {
         // A filter's row count when an index knows it and only `count` follows.
         var counted: Int? = nil
         while let stage = stages.popFirst() {
@@ -138,9 +160,11 @@ public struct Executor {
                     stages[stages.startIndex] = .limit(n, offset: 0)
                 }
                 let selected = rows ?? Array(0..<Int32(count))
-                var values: [[Value]] = []
-                for f in evals { values.append(try cancellation.map(selected, f)) }
-                source = .frame(Frame(columns: items.map { OutputColumn(name: $0.name, type: $0.expr.type) }, values: values))
+                let columns = items.map { OutputColumn(name: $0.name, type: $0.expr.type) }
+                // The last stage builds only the rows the caller looks at.
+                let frame = stages.isEmpty ? try materialize(selected, columns, evals, omission: omission)
+                                           : try materialize(selected, columns, evals, shape: .all)
+                source = .frame(frame)
                 rows = nil
             case .sort(let keys):
                 // `sort … | limit N` (projections between change no order): keep only the
@@ -148,6 +172,15 @@ public struct Executor {
                 // has an analytic function, which must see every row.
                 let between = stages.prefix { if case .project = $0 { true } else { false } }
                 let seeAll = between.contains { Self.expressions(of: $0).contains { !$0.analytics.isEmpty } }
+                // The last order of a result whose middle will not be shown: only the first
+                // and last rows are found (two bounded heaps), the rest counted.
+                if !seeAll, chart == nil, between.count == stages.count, case .ends(let head, let tail) = shape,
+                   (rows?.count ?? count) > head + tail {
+                    let selected = rows ?? Array(0..<Int32(count))
+                    rows = try sorter(keys, compiler).ends(selected, head: head, tail: tail)
+                    omission = Frame.Omitted(at: head, count: selected.count - head - tail)
+                    break
+                }
                 if !seeAll, case .limit(let n, let offset)? = stages.first(where: { if case .project = $0 { false } else { true } }) {
                     let k = n.addingReportingOverflow(offset).overflow ? Int.max : n + offset
                     if let walked = try indexedTop(keys, k, source: source, rows: rows, compiler) {
@@ -193,6 +226,44 @@ public struct Executor {
                 source = .frame(try Grouper(keys: keys, aggregates: aggregates, compiler: compiler, cancellation: cancellation).run(selected))
                 rows = nil
             }
+        }
+    }
+
+    /// The result's rows `selected`, each column read by its reader, built as `shape` asks.
+    /// With `omission`, `selected` is already the first and last rows of a longer result.
+    func materialize(_ selected: [Int32], _ columns: [OutputColumn], _ readers: [(Int) -> Value], shape: Shape? = nil,
+                     omission: Frame.Omitted? = nil) throws(Interrupted) -> Frame {
+        func build(_ rows: [Int32]) throws(Interrupted) -> Frame {
+            var values: [[Value]] = []
+            values.reserveCapacity(readers.count)
+            for f in readers { values.append(try cancellation.map(rows, f)) }
+            return Frame(columns: columns, values: values)
+        }
+        if let omission {
+            var frame = try build(selected)
+            frame.omitted = omission
+            return frame
+        }
+        switch shape ?? self.shape {
+        case .all:
+            return try build(selected)
+        case .ends(let head, let tail):
+            let head = max(0, head), tail = max(0, tail)
+            guard selected.count > head + tail else { return try build(selected) }
+            var frame = try build(Array(selected[..<head]) + Array(selected[(selected.count - tail)...]))
+            frame.omitted = Frame.Omitted(at: head, count: selected.count - head - tail)
+            return frame
+        case .chunks(let size, let sink):
+            let size = max(1, size)
+            var start = 0
+            repeat {
+                let end = min(selected.count, start + size)
+                sink(try build(Array(selected[start..<end])))
+                start = end
+            } while start < selected.count
+            var frame = Frame(columns: columns, values: columns.map { _ in [] })
+            frame.streamed = true
+            return frame
         }
     }
 
@@ -542,8 +613,9 @@ struct Sorter {
     func sorted(_ rows: [Int32]) throws(Interrupted) -> [Int32] {
         let k = try extract(rows)
         var order = Array(0..<rows.count)
+        let goesFirst = precedes(k)
         do {
-            try cancellation.sort(&order) { compare(k, $0, $1) < 0 }
+            try cancellation.sort(&order, by: goesFirst)
         } catch {
             Garbage.discard(consume k)
             throw error
@@ -589,11 +661,23 @@ struct Sorter {
         }
     }
 
-    /// Positions of the first `n` of `count` rows by the extracted keys `k`, best first.
-    private func heapTop(_ k: [KeyValues], count: Int, _ n: Int) throws(Interrupted) -> [Int] {
+    /// The first `head` and the last `tail` rows in sort order (a table that elides its
+    /// middle), by two bounded heaps; `rows` must hold more than `head + tail`.
+    func ends(_ rows: [Int32], head: Int, tail: Int) throws(Interrupted) -> [Int32] {
+        let k = try extract(rows)
+        // Ties go in input order, so the order is total and the two ends never overlap.
+        let first = head == 0 ? [] : try heapTop(k, count: rows.count, head)
+        let last = tail == 0 ? [] : try heapTop(k, count: rows.count, tail) { self.compare(k, $1, $0) }
+        return (first + last.reversed()).map { rows[$0] }
+    }
+
+    /// Positions of the first `n` of `count` rows by the extracted keys `k` (or by `order`,
+    /// negative when its first position goes first), best first.
+    private func heapTop(_ k: [KeyValues], count: Int, _ n: Int, by order: ((Int, Int) -> Int)? = nil) throws(Interrupted) -> [Int] {
+        let compare: (Int, Int) -> Int = order ?? { self.compare(k, $0, $1) }
         var heap: [Int] = []  // positions; heap[0] is the worst kept row
         heap.reserveCapacity(n + 1)
-        func worse(_ a: Int, _ b: Int) -> Bool { compare(k, a, b) > 0 }
+        func worse(_ a: Int, _ b: Int) -> Bool { compare(a, b) > 0 }
         func siftUp(_ start: Int) {
             var c = start
             while c > 0 {
@@ -618,12 +702,12 @@ struct Sorter {
             if heap.count < n {
                 heap.append(i)
                 siftUp(heap.count - 1)
-            } else if compare(k, i, heap[0]) < 0 {
+            } else if compare(i, heap[0]) < 0 {
                 heap[0] = i
                 siftDown()
             }
         }
-        heap.sort { compare(k, $0, $1) < 0 }
+        heap.sort { compare($0, $1) < 0 }
         return heap
     }
 }

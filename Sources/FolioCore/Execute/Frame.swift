@@ -4,13 +4,29 @@ public struct Frame: Sendable {
     public var values: [[Value]]
     /// Set by a final `chart` stage: how table output draws the rows as bars.
     public var chart: Chart?
+    /// Rows of the result that were never built, because the one who asked shows only the
+    /// first and last (``Executor/Shape/ends(head:tail:)``): `count` rows would come before
+    /// row `at` of `values`.
+    public var omitted: Omitted?
+    /// The rows went, a chunk at a time, to the sink of ``Executor/Shape/chunks(_:_:)``;
+    /// `values` holds none of them.
+    public var streamed = false
+
+    public struct Omitted: Sendable, Equatable {
+        public var at: Int
+        public var count: Int
+    }
 
     public init(columns: [OutputColumn], values: [[Value]]) {
         self.columns = columns
         self.values = values
     }
 
+    /// The rows held in `values`.
     public var rowCount: Int { values.first?.count ?? 0 }
+
+    /// The rows of the result, held or not.
+    public var totalRows: Int { rowCount + (omitted?.count ?? 0) }
 
     public subscript(row: Int, column: Int) -> Value { values[column][row] }
 }

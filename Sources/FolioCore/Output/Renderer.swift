@@ -29,13 +29,86 @@ public struct RenderOptions: Sendable {
 /// Turns a ``Frame`` into text in one of the output formats.
 public enum Renderer {
     public static func render(_ frame: Frame, _ options: RenderOptions) -> String {
-        switch options.format {
-        case .csv: return delimited(frame, separator: ",", options.cancellation)
-        case .tsv: return delimited(frame, separator: "\t", options.cancellation)
-        case .json: return json(frame, lines: false, options.cancellation)
-        case .jsonl: return json(frame, lines: true, options.cancellation)
-        case .markdown: return markdown(frame, options.cancellation)
-        case .table: return frame.chart.map { chart($0, options) } ?? table(frame, options)
+        if options.format == .table { return frame.chart.map { chart($0, options) } ?? table(frame, options) }
+        var stream = Stream(options)
+        return stream.chunk(frame) + stream.finish()
+    }
+
+    /// A result in one of the formats other than `table`, written a chunk of rows at a time
+    /// (``Executor/Shape/chunks(rows:sink:)``): the header comes with the first chunk, and
+    /// `finish` closes what the format needs closed. Rendering a whole frame is one chunk.
+    public struct Stream {
+        let options: RenderOptions
+        private var rows = 0
+        private var started = false
+        private var keys: [String] = []
+        /// Markdown's digit grouping per column, as the first chunk's values want it.
+        private var grouped: [Bool] = []
+
+        public init(_ options: RenderOptions) {
+            self.options = options
+        }
+
+        /// The text of a chunk's rows (and, for the first, the header).
+        public mutating func chunk(_ frame: Frame) -> String {
+            var out = ""
+            if !started {
+                started = true
+                switch options.format {
+                case .csv, .tsv: out += frame.columns.map { delimitedCell($0.name) }.joined(separator: separator) + "\n"
+                case .markdown:
+                    grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
+                    out += "| " + frame.columns.map { markdownCell($0.name) }.joined(separator: " | ") + " |\n"
+                    out += "|" + frame.columns.map { isNumeric($0.type) ? " ---: |" : " --- |" }.joined() + "\n"
+                case .json, .jsonl: keys = frame.columns.map { jsonString($0.name) }
+                case .table: break
+                }
+            }
+            for r in 0..<frame.rowCount {
+                if r % Cancellation.stride == 0, options.cancellation.poll() { break }
+                switch options.format {
+                case .csv, .tsv:
+                    out += frame.values.indices.map { delimitedCell(ValueFormat.plain(frame[r, $0])) }.joined(separator: separator) + "\n"
+                case .markdown:
+                    out += "| " + frame.values.indices.map { c -> String in
+                        let v = frame[r, c]
+                        return v.isNull ? "" : markdownCell(ValueFormat.human(v, grouped: grouped[c]))
+                    }.joined(separator: " | ") + " |\n"
+                case .json, .jsonl:
+                    let object = "{" + frame.values.indices.map { keys[$0] + ":" + jsonValue(frame[r, $0]) }.joined(separator: ",") + "}"
+                    if options.format == .jsonl {
+                        out += object + "\n"
+                    } else {
+                        out += (rows == 0 ? "[\n" : ",\n") + object
+                    }
+                case .table: break
+                }
+                rows += 1
+            }
+            return out
+        }
+
+        /// What ends the output: a JSON array's bracket.
+        public func finish() -> String {
+            guard options.format == .json else { return "" }
+            return rows == 0 ? "[]\n" : "\n]\n"
+        }
+
+        private var separator: String { options.format == .tsv ? "\t" : "," }
+
+        private func delimitedCell(_ s: String) -> String {
+            if options.format == .tsv {
+                // TSV has no quoting: tabs and line breaks inside a value become spaces.
+                return String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            }
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        }
+
+        private func markdownCell(_ s: String) -> String {
+            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
         }
     }
 
@@ -46,44 +119,7 @@ public enum Renderer {
         }
     }
 
-    // MARK: - CSV and TSV
-
-    static func delimited(_ frame: Frame, separator: Character, _ cancellation: Cancellation = .never) -> String {
-        var out = ""
-        func cell(_ s: String) -> String {
-            if separator == "\t" {
-                // TSV has no quoting: tabs and line breaks inside a value become spaces.
-                return String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
-            }
-            if s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
-            return s
-        }
-        out += frame.columns.map { cell($0.name) }.joined(separator: String(separator)) + "\n"
-        for r in 0..<frame.rowCount {
-            if r % Cancellation.stride == 0, cancellation.poll() { break }
-            out += frame.values.indices.map { cell(ValueFormat.plain(frame[r, $0])) }.joined(separator: String(separator)) + "\n"
-        }
-        return out
-    }
-
     // MARK: - JSON
-
-    static func json(_ frame: Frame, lines: Bool, _ cancellation: Cancellation = .never) -> String {
-        let keys = frame.columns.map { jsonString($0.name) }
-        var rows: [String] = []
-        rows.reserveCapacity(frame.rowCount)
-        for r in 0..<frame.rowCount {
-            if r % Cancellation.stride == 0, cancellation.poll() { break }
-            var parts: [String] = []
-            for c in frame.values.indices { parts.append(keys[c] + ":" + jsonValue(frame[r, c])) }
-            rows.append("{" + parts.joined(separator: ",") + "}")
-        }
-        if lines { return rows.map { $0 + "\n" }.joined() }
-        if rows.isEmpty { return "[]\n" }
-        return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
-    }
 
     static func jsonValue(_ v: Value) -> String {
         switch v {
@@ -117,36 +153,21 @@ public enum Renderer {
         return out + "\""
     }
 
-    // MARK: - Markdown
-
-    static func markdown(_ frame: Frame, _ cancellation: Cancellation = .never) -> String {
-        func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
-        }
-        let grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
-        var out = "| " + frame.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
-        out += "|" + frame.columns.map { isNumeric($0.type) ? " ---: |" : " --- |" }.joined() + "\n"
-        for r in 0..<frame.rowCount {
-            if r % Cancellation.stride == 0, cancellation.poll() { break }
-            out += "| " + frame.values.indices.map { c -> String in
-                let v = frame[r, c]
-                return v.isNull ? "" : cell(ValueFormat.human(v, grouped: grouped[c]))
-            }.joined(separator: " | ") + " |\n"
-        }
-        return out
-    }
-
     // MARK: - Table
 
     static func table(_ frame: Frame, _ options: RenderOptions) -> String {
-        let n = frame.rowCount
-        // Which rows to show: all, or the first and last when eliding.
-        var shown: [Int?] = Array(0..<n)
-        if let maxRows = options.maxRows, n > maxRows, maxRows >= 2 {
+        let n = frame.totalRows
+        // Which rows to show: all, or the first and last when eliding (rows the executor
+        // left out for this, nil in `shown`, were never built).
+        var shown: [Int?] = Array(0..<frame.rowCount)
+        if let omitted = frame.omitted {
+            shown = Array(0..<omitted.at) + [nil] + Array(omitted.at..<frame.rowCount)
+        } else if let maxRows = options.maxRows, n > maxRows, maxRows >= 2 {
             let head = (maxRows + 1) / 2, tail = maxRows / 2
             shown = Array(0..<head) + [nil] + Array((n - tail)..<n)
         }
-        let grouped = frame.values.map { ValueFormat.wantsGrouping($0) }
+        // Digits are grouped in a column when a value shown needs it.
+        let grouped = frame.values.map { column in ValueFormat.wantsGrouping(shown.compactMap { $0.map { column[$0] } }) }
         var cells: [[String]] = []
         for r in shown {
             guard let r else {

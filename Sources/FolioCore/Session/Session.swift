@@ -54,6 +54,8 @@ public final class Session {
         case interrupted
         /// The engine's connection was lost (a rendered error); later statements did not run.
         case lost(String)
+
+        var isResult: Bool { if case .result = self { true } else { false } }
     }
 
     /// The pipeline behind the last result, as the source `_` (refining what was just
@@ -69,20 +71,44 @@ public final class Session {
     /// Runs every statement of `text`. Syntax errors anywhere stop the whole text before it
     /// runs (all of them are reported); otherwise statements run in order until one fails.
     /// With `explainQueries`, each query's plan comes before its result (the REPL's `.explain on`).
-    public func run(_ text: String, origin: String = "query", cancellation: Cancellation = .never, explainQueries: Bool = false) -> [Outcome] {
-        // Parsing, checking and compiling recurse once per level of a query's nesting.
-        DeepStack.run { runHere(text, origin: origin, cancellation: cancellation, explainQueries: explainQueries) }
+    public func run(_ text: String, origin: String = "query", cancellation: Cancellation = .never, explainQueries: Bool = false,
+                    shape: Executor.Shape = .all) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        run(text, origin: origin, cancellation: cancellation, explainQueries: explainQueries, shape: shape) { outcomes.append($0) }
+        return outcomes
     }
 
-    private func runHere(_ text: String, origin: String, cancellation given: Cancellation, explainQueries: Bool) -> [Outcome] {
+    /// Runs every statement of `text` as ``run(_:origin:cancellation:explainQueries:shape:)``
+    /// does, handing each outcome to `deliver` as soon as it is known — so that what one
+    /// statement streams (``Executor/Shape/chunks(_:_:)``) comes after what the statements
+    /// before it said. `shape` is how much of each in-memory query's rows the caller shows.
+    public func run(_ text: String, origin: String = "query", cancellation: Cancellation = .never, explainQueries: Bool = false,
+                    shape: Executor.Shape = .all, deliver: (Outcome) -> Void) {
+        // Parsing, checking and compiling recurse once per level of a query's nesting.
+        DeepStack.run { runHere(text, origin: origin, cancellation: cancellation, explainQueries: explainQueries, shape: shape, deliver: deliver) }
+    }
+
+    /// The last result again, every row (the REPL's `.last` after a table that left rows out):
+    /// `_` run as it stands, without becoming a new `_`.
+    public func rerunLast(cancellation: Cancellation = .never) -> Outcome? {
+        guard namedQueries[Session.lastResultName] != nil else { return nil }
+        var outcome: Outcome?
+        let kept = namedQueries[Session.lastResultName]
+        run(Session.lastResultName, cancellation: cancellation) { if outcome == nil || $0.isResult { outcome = $0 } }
+        namedQueries[Session.lastResultName] = kept
+        return outcome
+    }
+
+    private func runHere(_ text: String, origin: String, cancellation given: Cancellation, explainQueries: Bool,
+                         shape: Executor.Shape, deliver: (Outcome) -> Void) {
         // Queries stop at --max-memory as they stop at Ctrl-C (MemoryLimit).
         if MemoryLimit.exceeded { MemoryLimit.clear() }  // a flag of a query before, if now under
         let cancellation = MemoryLimit.bytes == 0 ? given : Cancellation { MemoryLimit.exceeded || given.isCancelled }
         let (script, syntaxErrors) = Parser.parse(text)
         if !syntaxErrors.isEmpty {
-            return syntaxErrors.map { .error(DiagnosticRenderer.render($0, source: text, origin: origin)) }
+            for e in syntaxErrors { deliver(.error(DiagnosticRenderer.render(e, source: text, origin: origin))) }
+            return
         }
-        var outcomes: [Outcome] = []
         for statement in script.statements {
             let started = DispatchTime.now().uptimeNanoseconds
             func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
@@ -92,43 +118,45 @@ public final class Session {
                     let (result, mistakes) = Checker(checkContext).checkAll(pipeline)
                     guard let checked = result else {
                         // Every independent mistake of the statement, in order.
-                        for d in mistakes.dropLast() { outcomes.append(.error(DiagnosticRenderer.render(d, source: text, origin: origin))) }
+                        for d in mistakes.dropLast() { deliver(.error(DiagnosticRenderer.render(d, source: text, origin: origin))) }
                         throw mistakes.last ?? Diagnostic(pipeline.span, "the query could not be checked")
                     }
-                    for w in checked.warnings { outcomes.append(.warning(DiagnosticRenderer.render(w, source: text, origin: origin, severity: "warning"))) }
+                    for w in checked.warnings { deliver(.warning(DiagnosticRenderer.render(w, source: text, origin: origin, severity: "warning"))) }
                     let frame: Frame
                     if let engine {
                         if explainQueries {
                             switch try explainOnEngine(engine, checked, pipeline, analyze: false, cancellation: cancellation) {
-                            case .success(let plan): outcomes.append(.result(plan, milliseconds: elapsed()))
-                            case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                            case .success(let plan): deliver(.result(plan, milliseconds: elapsed()))
+                            case .failure(let failure): deliver(try engineFailure(failure, engine)); return
                             }
                         }
                         switch try runOnEngine(engine, checked, pipeline, cancellation: cancellation) {
                         case .success(let f): frame = f
-                        case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                        case .failure(let failure): deliver(try engineFailure(failure, engine)); return
                         }
                     } else {
-                        if explainQueries { outcomes.append(.result(plan(pipeline, checked), milliseconds: elapsed())) }
+                        if explainQueries { deliver(.result(plan(pipeline, checked), milliseconds: elapsed())) }
                         do {
-                            frame = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked)
+                            var executor = Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation)
+                            executor.shape = shape
+                            frame = try executor.run(checked)
                         } catch {
-                            return outcomes + [Self.stopped()]
+                            deliver(Self.stopped()); return
                         }
                     }
                     namedQueries[Session.lastResultName] = NamedQuery(name: Session.lastResultName, pipeline: pipeline,
                                                                      base: Checker(checkContext).namedQuery(pipeline.source),
                                                                      text: statementText(statement, in: text), textOffset: statement.span.lowerBound)
-                    outcomes.append(.result(frame, milliseconds: elapsed()))
+                    deliver(.result(frame, milliseconds: elapsed()))
                 case .define(let name, let pipeline):
                     try define(name, pipeline, statement, in: text)
-                    outcomes.append(.defined(name.text, milliseconds: elapsed()))
+                    deliver(.defined(name.text, milliseconds: elapsed()))
                 case .explain(let pipeline, let analyze):
                     let checked = try Checker(checkContext).check(pipeline)
                     if let engine {
                         switch try explainOnEngine(engine, checked, pipeline, analyze: analyze, cancellation: cancellation) {
-                        case .success(let plan): outcomes.append(.result(plan, milliseconds: elapsed()))
-                        case .failure(let failure): return outcomes + [try engineFailure(failure, engine)]
+                        case .success(let plan): deliver(.result(plan, milliseconds: elapsed()))
+                        case .failure(let failure): deliver(try engineFailure(failure, engine)); return
                         }
                         continue
                     }
@@ -138,17 +166,16 @@ public final class Session {
                         do {
                             _ = try Executor(store: store, today: today, fiscalYearStart: fiscalYearStart, cancellation: cancellation).run(checked, trace: &trace)
                         } catch {
-                            return outcomes + [Self.stopped()]
+                            deliver(Self.stopped()); return
                         }
                     }
-                    outcomes.append(.result(plan(pipeline, checked, trace: trace), milliseconds: elapsed()))
+                    deliver(.result(plan(pipeline, checked, trace: trace), milliseconds: elapsed()))
                 }
             } catch {
-                outcomes.append(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
-                return outcomes
+                deliver(.error(DiagnosticRenderer.render(error, source: text, origin: origin)))
+                return
             }
         }
-        return outcomes
     }
 
     /// A query stopped before its end: by Ctrl-C, or by the memory limit (an error; the
