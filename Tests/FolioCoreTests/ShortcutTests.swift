@@ -41,4 +41,23 @@ import Testing
     func lateProjection(_ stages: String) {
         same("accounts | where tier != \"standard\" | \(stages)", "accounts | where tier != \"standard\" | \(stages.replacingOccurrences(of: " | sort", with: " | where true | sort"))")
     }
+
+    /// Whole-number sort keys read as integers (``ExprCompiler/integer(_:)``) order as their
+    /// values do: `* 1` sends the same key through ``Value``.
+    @Test(arguments: [
+        "arr + sum(descendants.arr)", "seats - seats_used", "count(opportunities) + count(contacts)",
+        "sum(opportunities.amount) - arr", "nps + 1", "employees - 100 + seats", "sum(children.arr)",
+        "count(opportunities[stage = \"closed_won\"]) - count(contacts[role = \"champion\"])",
+        "sum(opportunities[stage = \"closed_won\"].amount) + arr - arr",
+    ])
+    func integerSortKeys(_ key: String) {
+        for order in ["desc", "", "nulls first"] {
+            for tail in ["| limit 7", "| limit 300", ""] {
+                same("accounts | sort \(key) \(order), id \(tail) | select id",
+                     "accounts | sort (\(key)) * 1 \(order), id \(tail) | select id")
+                same("accounts | where tier != \"standard\" | select id, \(key) as k | sort k \(order), id \(tail)",
+                     "accounts | where tier != \"standard\" | select id, (\(key)) * 1 as k | sort k \(order), id \(tail)")
+            }
+        }
+    }
 }

@@ -552,6 +552,9 @@ struct Sorter {
             default: break
             }
         }
+        if let read = compiler.integer(key.expr) {
+            return .integers(try cancellation.map(rows, read), null: Column.nullInt)
+        }
         let values = try cancellation.map(rows, compiler.value(key.expr))
         // Whole numbers (ints, money, dates) compare as integers, not as values.
         switch key.expr.type {

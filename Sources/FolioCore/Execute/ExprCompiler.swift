@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns checked expressions into closures over row numbers. Comparisons of a stored
 /// column with a constant, the bulk of `where` clauses, read the typed column directly;
 /// everything else goes through ``Value``.
@@ -17,6 +19,23 @@ struct ExprCompiler {
     var expectedRows: Int?
     /// Below this many rows a collection is always walked (tests lower it to compare both ways).
     var atOnceFrom = 64
+    /// Aggregates over collections computed for every row, kept for the stage: a sort key read
+    /// through a projection and the projection itself compute one once.
+    let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        private var perParent: [String: PerParent] = [:]
+        private let lock = NSLock()
+
+        func perParent(_ key: String, _ compute: () -> PerParent?) -> PerParent? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = perParent[key] { return known }
+            let made = compute()
+            if let made { perParent[key] = made }
+            return made
+        }
+    }
 
     typealias Eval = (Int) -> Value
     typealias Predicate = (Int) -> Bool
@@ -256,14 +275,78 @@ struct ExprCompiler {
     /// table or more) and the form is covered; nil to walk each row's collection instead.
     func perParent(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?, type: ValueType) -> Eval? {
         let start = ref.steps[0]
-        let parentRows = store.tables[start.parent].rowCount
-        guard let n = expectedRows, n >= max(atOnceFrom, parentRows / 8), PerParent.isCovered(f, ref, field),
-              let all = (try? PerParent.compute(f, ref, field, compiler: self, cancellation: cancellation)) ?? nil else { return nil }
+        guard let all = perParentState(f, ref, field) else { return nil }
         let empty = PerParent(rows: 1, fold: all.fold, isDouble: all.isDouble).value(0, f, type: type)
         guard let map = rowMap(start.hops) else { return { r in all.value(r, f, type: type) } }
         return { r in
             let p = map(r)
             return p < 0 ? empty : all.value(p, f, type: type)
+        }
+    }
+
+    /// The aggregate's state for every row of the collection's start, when enough rows will
+    /// ask and the form is covered (computed once per stage: ``Memo``).
+    func perParentState(_ f: Aggregate, _ ref: CollectionRef, _ field: TExpr?) -> PerParent? {
+        let parentRows = store.tables[ref.steps[0].parent].rowCount
+        guard let n = expectedRows, n >= max(atOnceFrom, parentRows / 8), PerParent.isCovered(f, ref, field) else { return nil }
+        let key = String(describing: (f, ref, field.map { String(describing: $0) } ?? ""))
+        return memo.perParent(key) { (try? PerParent.compute(f, ref, field, compiler: self, cancellation: cancellation)) ?? nil }
+    }
+
+    /// A whole-number expression (an int or money: fields, constants, `+` and `-` of its own
+    /// type, `sum` and `count` over collections) read as an `Int64` per row, `Column.nullInt`
+    /// for null, with the overflow rules of ``value(_:)``; nil for other forms. A sort key
+    /// such as `arr + sum(descendants.arr)` is then compared without a ``Value`` per row.
+    func integer(_ e: TExpr) -> ((Int) -> Int64)? {
+        let null = Column.nullInt
+        guard e.type == .int || e.type == .money else { return nil }
+        switch e.kind {
+        case .field(let hops, let table, let field) where hops.isEmpty && field >= 0 && store.tables[table].columns.keys[field] == nil:
+            switch store.tables[table].columns[field] {
+            case .int(let a), .money(let a): return { a[$0] }
+            default: return nil
+            }
+        case .constant(let v):
+            switch v {
+            case .int(let n), .money(let n): return { _ in n }
+            case .null: return { _ in null }
+            default: return nil
+            }
+        case .arithmetic(let first, let steps):
+            guard first.type == e.type, let head = integer(first),
+                  steps.allSatisfy({ ($0.op == .add || $0.op == .subtract) && $0.type == e.type && $0.operand.type == e.type }) else { return nil }
+            var operands: [(subtract: Bool, read: (Int) -> Int64)] = []
+            for step in steps {
+                guard let read = integer(step.operand) else { return nil }
+                operands.append((step.op == .subtract, read))
+            }
+            return { r in
+                var v = head(r)
+                if v == null { return null }
+                for (subtract, read) in operands {
+                    let x = read(r)
+                    if x == null { return null }
+                    let (sum, overflow) = subtract ? v.subtractingReportingOverflow(x) : v.addingReportingOverflow(x)
+                    if overflow || sum == null { return null }
+                    v = sum
+                }
+                return v
+            }
+        case .collectionAggregate(let f, let ref, let field) where f == .sum || f == .count:
+            guard childCount(e) == nil, let all = perParentState(f, ref, field), !all.isDouble,
+                  f == .count || !all.ints.contains(null) else { return nil }  // a sum of exactly Int64.min is not null
+            let map = rowMap(ref.steps[0].hops)
+            let counts = all.counts, ints = all.ints, overflowed = all.overflowed
+            let count = f == .count
+            return { r in
+                let p = map.map { $0(r) } ?? r
+                if p < 0 { return 0 }
+                if count { return counts[p] }
+                if !overflowed.isEmpty, overflowed.contains(Int32(p)) { return null }
+                return counts[p] == 0 ? 0 : ints[p]
+            }
+        default:
+            return nil
         }
     }
 
