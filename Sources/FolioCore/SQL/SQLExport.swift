@@ -32,7 +32,7 @@ public struct SQLExport {
         for t in store.tables {
             for (i, f) in t.def.fields.enumerated() {
                 let picklist = t.enumDomain(i).map { d in "[" + d.labels.map(JSON.quote).joined(separator: ",") + "]" }
-                rows.append([t.name, String(i), f.name, Self.typeName(f.type), picklist, f.reference?.target, f.reference?.name, f.reference?.inverse, f.isCustom ? "true" : "false"])
+                rows.append([t.name, String(i), f.name, f.type.configName, picklist, f.reference?.target, f.reference?.name, f.reference?.inverse, f.isCustom ? "true" : "false"])
             }
         }
         return (["entity", "position", "field", "type", "picklist", "target", "relationship", "inverse", "custom"], rows)
@@ -44,19 +44,6 @@ public struct SQLExport {
                                  ["entities", store.tables.map(\.name).joined(separator: ",")]]
         if let asOf = store.asOf { rows.append(["as_of", Day.format(asOf)]) }
         return (["key", "value"], rows)
-    }
-
-    static func typeName(_ t: FieldType) -> String {
-        switch t {
-        case .string: "string"
-        case .int: "int"
-        case .money: "money"
-        case .decimal: "decimal"
-        case .date: "date"
-        case .bool: "bool"
-        case .enumeration: "enum"
-        case .stringList: "list"
-        }
     }
 
     public static func fieldType(_ name: String) -> FieldType? {

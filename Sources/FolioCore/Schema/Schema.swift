@@ -18,6 +18,14 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
         case .stringList: "list of string"
         }
     }
+
+    /// The type as folio.json and the exported schema name it (`enum`, `list`).
+    public var configName: String {
+        switch self {
+        case .stringList: "list"
+        default: description
+        }
+    }
 }
 
 /// A to-one relationship carried by a foreign-key field, and the name of its inverse collection.

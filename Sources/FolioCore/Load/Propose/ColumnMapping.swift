@@ -97,7 +97,7 @@ enum ColumnMapping {
             if type == .stringList, !p.isArray, let sep = p.listSeparator, sep != ";" { plan.columns[c].listSeparator = sep }
             if type != .string { plan.columns[c].nullTexts = p.nullTexts }
             if plan.columns[c].declareType, type != .string {
-                var line = "  \(p.header): a custom field of \(type == .stringList ? "lists" : ProposalDraft.typeName(type))"
+                var line = "  \(p.header): a custom field of \(type == .stringList ? "lists" : type.configName)"
                 if type == .stringList { line += p.isArray ? " (JSON arrays)" : " (items separated by \"\(p.listSeparator ?? ";")\")" }
                 if type == .bool, p.kinds.zeroOne { line += " (0 and 1)" }
                 if type == .string, p.kinds.leadingZero { line += " (numbers with leading zeros)" }

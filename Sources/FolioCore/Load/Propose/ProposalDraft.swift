@@ -31,20 +31,6 @@ struct ProposalDraft: Sendable {
         return out
     }
 
-    /// A type as folio.json names it.
-    static func typeName(_ t: FieldType) -> String {
-        switch t {
-        case .string: "string"
-        case .int: "int"
-        case .money: "money"
-        case .decimal: "decimal"
-        case .date: "date"
-        case .bool: "bool"
-        case .enumeration: "enum"
-        case .stringList: "list"
-        }
-    }
-
     /// The name a custom column of one of folio's entities loads as: its header, unless the
     /// header would feed a field of folio's that it does not (`close_date` of dates folio
     /// could not read) — then a name of its own.
@@ -116,7 +102,7 @@ struct ProposalDraft: Sendable {
             // turning the column into text. (It also keeps loads off `inferCustom`'s text path,
             // where `releaseUnusedCapacity` can advise away pages past a column's copy.)
             let types = live.filter { !plan.columns[$0].isBuiltIn }
-            if !types.isEmpty { m.append(("types", .object(types.map { (Self.fieldName(plan, $0), .string(Self.typeName(plan.columns[$0].type))) }))) }
+            if !types.isEmpty { m.append(("types", .object(types.map { (Self.fieldName(plan, $0), .string(plan.columns[$0].type.configName)) }))) }
         }
         if !plan.constants.isEmpty { m.append(("constants", .object(plan.constants.map { ($0.field, .string($0.value)) }))) }
         if let f = plan.dateFormat {
@@ -136,7 +122,7 @@ struct ProposalDraft: Sendable {
         if plan.addMissing { m.append(("add_missing", .bool(true))) }
         if plan.isNew {
             let fields = live.filter { $0 != plan.idColumn }.map { c -> (String, JSON) in
-                (plan.columns[c].field, .string(Self.typeName(plan.columns[c].type)))
+                (plan.columns[c].field, .string(plan.columns[c].type.configName))
             }
             m.append(("fields", .object(fields)))
         }
