@@ -116,7 +116,7 @@ extension REPL {
                 fail("no result yet")
                 return
             }
-            guard last.omitted != nil else {
+            guard last.omitted != nil || last.streamed else {
                 show(last, milliseconds: nil, full: true)
                 return
             }

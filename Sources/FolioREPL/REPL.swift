@@ -115,11 +115,30 @@ public final class REPL {
         if settings.format == .table, outputFile == nil, settings.maxRows >= 2 {
             shape = .ends(head: (settings.maxRows + 1) / 2, tail: settings.maxRows / 2)
         }
-        for outcome in session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst, shape: shape) {
+        // CSV, TSV and JSON are written as the rows are built, a chunk at a time.
+        var stream: Renderer.Stream?
+        var cut = false  // a chunk was cut short by Ctrl-C (and said so)
+        if [.csv, .tsv, .json, .jsonl].contains(settings.format) {
+            var options = RenderOptions(format: settings.format)
+            options.cancellation = cancellation
+            shape = .chunks(rows: 65_536) { [unowned self] chunk in
+                if stream == nil { stream = Renderer.Stream(options) }
+                guard !cut, !cancellation.isCancelled else { return }
+                cut = !emit(stream!.chunk(chunk))
+            }
+        }
+        session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst, shape: shape) { outcome in
             switch outcome {
             case .result(let frame, let ms):
                 last = frame
-                show(frame, milliseconds: ms)
+                if frame.streamed {
+                    if let end = stream?.finish(), !cut { emit(end) }
+                    stream = nil
+                } else {
+                    show(frame, milliseconds: ms)
+                }
+            case .interrupted where cut:
+                ok = false
             case .defined(let name, let ms):
                 output.messages("defined \(name)" + (settings.timer ? " (\(Renderer.formatMilliseconds(ms)) ms)" : "") + "\n")
             case .warning(let message):
@@ -161,24 +180,26 @@ public final class REPL {
         emit(text)
     }
 
-    /// Writes results, in pieces so that Ctrl-C stops a long listing.
-    func emit(_ text: String) {
+    /// Writes results, in pieces so that Ctrl-C stops a long listing; false when it did.
+    @discardableResult
+    func emit(_ text: String) -> Bool {
         if var file = outputFile {
             file.text += text
             outputFile = file
-            return
+            return true
         }
         var rest = Substring(text)
         while !rest.isEmpty {
             if cancellation.isCancelled {
                 output.messages("\ninterrupted\n")
-                return
+                return false
             }
             var end = rest.utf8.index(rest.startIndex, offsetBy: min(65_536, rest.utf8.count))
             while end < rest.endIndex, rest.utf8[end] & 0xC0 == 0x80 { end = rest.utf8.index(after: end) }
             output.results(String(rest[..<end]))
             rest = rest[end...]
         }
+        return true
     }
 
     /// `.output FILE`: the file holds everything written since, rewritten atomically after
