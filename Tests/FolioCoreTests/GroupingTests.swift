@@ -36,6 +36,24 @@ import Testing
         }
     }
 
+    /// Mostly distinct keys (past the first 4,096 rows, room is made for every row's group):
+    /// one key hashed as itself gives what two keys hashed as an array give.
+    @Test(arguments: ["id", "subject", "date", "account.name", "contact.email"])
+    func distinctKeysMatchGeneral(_ key: String) throws {
+        let (store, _) = try Loader.load(.memory(PortfolioGenerator(accounts: 1500, seed: 4).generateInMemory()))
+        let session = Session(store: store, today: store.asOf ?? 0)
+        func frame(_ q: String) -> Frame? {
+            if case .result(let f, _)? = session.run(q).last { return f }
+            return nil
+        }
+        let one = try #require(frame("activities | group by \(key) aggregate count() as n, min(date) as d"))
+        let two = try #require(frame("activities | group by \(key), 1 as one aggregate count() as n, min(date) as d"))
+        #expect(store.table("activities")!.rowCount > 8192 && one.rowCount > 1)
+        #expect(one.values[0].map(ValueFormat.plain) == two.values[0].map(ValueFormat.plain))
+        #expect(one.values[1].map(ValueFormat.plain) == two.values[2].map(ValueFormat.plain))
+        #expect(one.values[2].map(ValueFormat.plain) == two.values[3].map(ValueFormat.plain))
+    }
+
     /// The typed loops split long inputs into a part per core; merged, they give what one pass
     /// gives (ties of min and max keep the earliest row).
     @Test func typedLoopsMergePartsInRowOrder() {

@@ -46,6 +46,9 @@ struct Grouper {
         // Read once: the per-row loop should not copy (and retain) each aggregate's description.
         let functions = aggregates.map(\.aggregate.function)
         var groupOf: [[KeyPart]: Int] = [:]
+        // One key (the usual case): hashed as itself, with no array per row.
+        var groupOfOne: [KeyPart: Int] = [:]
+        let single = keys.count == 1
         var groupKeys: [[Value]] = []
         var accumulators: [[Accumulator]] = []  // [group][aggregate]
         // One picklist or boolean column as the key: groups found by code in an array, with
@@ -60,8 +63,15 @@ struct Grouper {
         var groupOfCode = [Int](repeating: -1, count: dense.map { $0.slots } ?? 0)
         for (i, r32) in (typed ? [] : rows).enumerated() {
             if i % Cancellation.stride == 0, cancellation.isCancelled {
-                Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
+                Garbage.discard((consume groupOf, consume groupOfOne, consume groupKeys, consume accumulators))
                 throw Interrupted()
+            }
+            // Mostly distinct keys (a group by id): room for every row's group at once, instead
+            // of growing the table (and hashing every key again) twenty times over.
+            if i == 4096, groupKeys.count > 2048 {
+                if single { groupOfOne.reserveCapacity(rows.count) } else { groupOf.reserveCapacity(rows.count) }
+                groupKeys.reserveCapacity(rows.count)
+                accumulators.reserveCapacity(rows.count)
             }
             let r = Int(r32)
             var g: Int
@@ -72,6 +82,17 @@ struct Grouper {
                     g = groupKeys.count
                     groupOfCode[slot] = g
                     groupKeys.append(keyEvals.map { $0(r) })
+                    accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
+                }
+            } else if single {
+                let value = keyEvals[0](r)
+                let part = KeyPart(value)
+                if let existing = groupOfOne[part] {
+                    g = existing
+                } else {
+                    g = groupKeys.count
+                    groupOfOne[part] = g
+                    groupKeys.append([value])
                     accumulators.append(Array(repeating: Accumulator(), count: aggregates.count))
                 }
             } else {
@@ -106,7 +127,7 @@ struct Grouper {
                 return x < y
             }
         } catch {
-            Garbage.discard((consume groupOf, consume groupKeys, consume accumulators))
+            Garbage.discard((consume groupOf, consume groupOfOne, consume groupKeys, consume accumulators))
             throw error
         }
         var columns: [[Value]] = keys.indices.map { k in order.map { groupKeys[$0][k] } }
