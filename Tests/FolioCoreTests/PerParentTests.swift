@@ -21,6 +21,10 @@ import Testing
         ("accounts", "count(descendants)"),
         ("accounts", "count(descendants[status = \"churned\"])"),
         ("accounts", "sum(descendants.arr)"),
+        ("accounts", "avg(descendants.arr)"),
+        ("accounts", "sum(descendants[status = \"active\"].arr)"),
+        ("accounts", "count(descendants.nps)"),
+        ("accounts", "sum(descendants.seats)"),
         ("accounts", "max(descendants.health)"),
         ("accounts", "min(ancestors.health)"),
         ("accounts", "sum(ancestors.arr)"),
@@ -97,5 +101,21 @@ import Testing
             let (f, r, field) = try #require(try ref(text, "managers"))
             #expect(!PerParent.isCovered(f, r, field), "\(text)")
         }
+    }
+    /// A sum over a hierarchy that overflows is null for the rows whose subtrees overflow and
+    /// exact for the rest, computed at once as walked (the prefix sums give way to the walk).
+    @Test func overflowingSumsOverDescendants() throws {
+        let managers = "id,name,email,role,level,region,lead_id,quota\nM1,Ann,ann@x.com,key,senior,EMEA,,100000\n"
+        let accounts = "id,name,owner_id,arr,parent_id\nA1,a,M1,60000000000000000,\nA2,b,M1,60000000000000000,A1\n"
+            + "A3,c,M1,60000000000000000,A2\nA4,d,M1,5,A1\nA5,e,M1,7,\nA6,f,M1,,A5\n"
+        let files = ["managers.csv": Array(managers.utf8), "accounts.csv": Array(accounts.utf8)]
+        let store = try Loader.load(.memory(files)).0
+        for form in ["sum(descendants.arr)", "avg(descendants.arr)", "count(descendants.arr)", "sum(descendants[arr < 10].arr)"] {
+            let walked = try values(form, on: "accounts", store, expected: nil)
+            let all = try values(form, on: "accounts", store, expected: 6)
+            #expect(walked.map { String(describing: $0) } == all.map { String(describing: $0) }, "\(form)")
+        }
+        let sums = try values("sum(descendants.arr)", on: "accounts", store, expected: 6)
+        #expect(sums.map { String(describing: $0) } == [Value.null, .money(6_000_000_000_000_000_000), .money(0), .money(0), .money(0), .money(0)].map { String(describing: $0) })
     }
 }

@@ -58,6 +58,27 @@ import Testing
                 same("accounts | where tier != \"standard\" | select id, \(key) as k | sort k \(order), id \(tail)",
                      "accounts | where tier != \"standard\" | select id, (\(key)) * 1 as k | sort k \(order), id \(tail)")
             }
+            // The first few by a bounded heap (its first key compared inline, ties by the
+            // rest) against the first few of the whole order.
+            for n in [1, 7, 40] {
+                same("accounts | sort \(key) \(order), name desc, id | limit \(n) | select id",
+                     "accounts | sort \(key) \(order), name desc, id | limit 400 | where id != \"\" | limit \(n) | select id")
+            }
         }
+    }
+
+    /// `parent_id is null`, a foreign key whose text is derived from its links, tested on
+    /// the links (in batches and row by row) as the relationship itself is.
+    @Test(arguments: ["accounts", "opportunities", "contacts"])
+    func nullTestsOnDerivedKeys(_ entity: String) {
+        let (key, relationship) = entity == "accounts" ? ("parent_id", "parent") : ("account_id", "account")
+        for negated in ["", "not "] {
+            same("\(entity) | where \(key) is \(negated)null | select id",
+                 "\(entity) | where \(relationship) is \(negated)null | select id")
+            same("\(entity) | where \(key) is \(negated)null or id = \"x\" | select id",
+                 "\(entity) | where lower(\(key)) is \(negated)null or id = \"x\" | select id")
+        }
+        same("accounts | select id, count(children[parent_id is null]) as a, count(children[parent_id is not null]) as b",
+             "accounts | select id, count(children[parent is null]) as a, count(children[parent is not null]) as b")
     }
 }

@@ -700,12 +700,29 @@ struct Sorter {
                 p = m
             }
         }
+        // Most rows differ from the worst kept row on the first key: an integer first key
+        // is compared inline, the whole comparison made only on a tie.
+        var inline = false, first: [Int64] = [], null: Int64 = 0
+        if order == nil, case .integers(let a, let n) = k[0] { inline = true; first = a; null = n }
+        let descending = keys.first?.descending ?? false, nullsFirst = keys.first?.nullsFirst ?? false
         for i in 0..<count {
             if i % Cancellation.stride == 0 { try cancellation.check() }
             if heap.count < n {
                 heap.append(i)
                 siftUp(heap.count - 1)
-            } else if compare(i, heap[0]) < 0 {
+                continue
+            }
+            if inline {
+                let x = first[i], worst = first[heap[0]]
+                if x != worst {
+                    if Self.integerGoesFirst(x, before: worst, null: null, descending: descending, nullsFirst: nullsFirst) {
+                        heap[0] = i
+                        siftDown()
+                    }
+                    continue
+                }
+            }
+            if compare(i, heap[0]) < 0 {
                 heap[0] = i
                 siftDown()
             }

@@ -320,6 +320,18 @@ struct ExprCompiler {
                 guard let read = integer(step.operand) else { return nil }
                 operands.append((step.op == .subtract, read))
             }
+            if operands.count == 1 {
+                // `a + b`: no array of operands walked (and retained) per row.
+                let (subtract, read) = operands[0]
+                return { r in
+                    let v = head(r)
+                    if v == null { return null }
+                    let x = read(r)
+                    if x == null { return null }
+                    let (sum, overflow) = subtract ? v.subtractingReportingOverflow(x) : v.addingReportingOverflow(x)
+                    return overflow ? null : sum
+                }
+            }
             return { r in
                 var v = head(r)
                 if v == null { return null }
@@ -343,7 +355,7 @@ struct ExprCompiler {
                 if p < 0 { return 0 }
                 if count { return counts[p] }
                 if !overflowed.isEmpty, overflowed.contains(Int32(p)) { return null }
-                return counts[p] == 0 ? 0 : ints[p]
+                return ints[p]  // 0 where there are no values (their counts may not be kept)
             }
         default:
             return nil
@@ -448,6 +460,11 @@ struct ExprCompiler {
                 return (c1 >= 0 && c2 <= 0) != negated
             }
         case .isNull(let x, let negated):
+            if case .field(let hops, let t, let field) = x.kind, hops.isEmpty, field >= 0, let key = store.tables[t].columns.keys[field] {
+                // A foreign key whose text is derived: null where its link is, no text made.
+                let links = key.links
+                return { (links[$0] < 0) != negated }
+            }
             let f = value(x)
             return { f($0).isNull != negated }
         case .like(let x, let pattern, let negated):

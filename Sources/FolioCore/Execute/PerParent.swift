@@ -133,6 +133,22 @@ struct PerParent {
         let child = compiler.childCompiler(last.child)
         let passing = try rowsPassing(last.filters, table: last.child, child, cancellation)
         var state = PerParent(rows: childTable.rowCount, fold: fold, isDouble: isDouble)
+        // `sum` or `count` over descendants: a subtree is a stretch of the preorder, so each
+        // row's total is a difference of two prefix sums (whole numbers only: a float's
+        // prefix sums would lose the small totals' digits). The rows' list is not needed then.
+        var prefixTree: Hierarchy?
+        if ref.steps.count == 1, case .descendants(let f) = ref.steps[0].kind, !isDouble, fold == .sum || fold == .count,
+           let tree = store.tables[ref.steps[0].parent].hierarchies[f], tree.order.count == childTable.rowCount {
+            prefixTree = tree
+        }
+        if let field, let tree = prefixTree, fold == .sum, passing == nil {
+            // The values straight into the prefix sums, in preorder; on an overflow, the walk
+            // up the tree below says which rows' sums are null.
+            if let rolled = try prefixRollup(tree, fold: .sum, counting: f != .sum, cancellation, value: typedReader(field, child)) {
+                return rolled
+            }
+            prefixTree = nil
+        }
         var active: [Int32] = []
         if let field, fold == .count {
             // `count(coll.field)`: the rows whose field is not null, whatever its type.
@@ -145,16 +161,17 @@ struct PerParent {
             }
         } else if let field {
             let read = typedReader(field, child)
-            active.reserveCapacity(passing?.count ?? childTable.rowCount)
+            let listing = prefixTree == nil
+            if listing { active.reserveCapacity(passing?.count ?? childTable.rowCount) }
             try eachRow(passing, count: childTable.rowCount, cancellation) { c in
                 switch read(c) {
                 case .none: break
                 case .int(let v):
                     state.add(c, int: v)
-                    active.append(Int32(c))
+                    if listing { active.append(Int32(c)) }
                 case .double(let v):
                     state.add(c, double: v)
-                    active.append(Int32(c))
+                    if listing { active.append(Int32(c)) }
                 }
             }
         } else {
@@ -167,13 +184,13 @@ struct PerParent {
                 active = Array(0..<Int32(childTable.rowCount))
             }
         }
-        // `sum` or `count` over descendants: a subtree is a stretch of the preorder, so each
-        // row's total is a difference of two prefix sums (whole numbers only: a float's
-        // prefix sums would lose the small totals' digits).
-        if ref.steps.count == 1, case .descendants(let f) = ref.steps[0].kind, !isDouble, fold == .sum || fold == .count,
-           let tree = store.tables[ref.steps[0].parent].hierarchies[f], tree.order.count == childTable.rowCount,
-           let rolled = try prefixRollup(state, tree, cancellation) {
-            return rolled
+        if let tree = prefixTree {
+            let counts = state.counts, ints = state.ints, summing = fold == .sum
+            if state.overflowed.isEmpty, let rolled = try prefixRollup(tree, fold: fold, counting: f != .sum, cancellation, value: { r in
+                counts[r] == 0 ? .none : .int(summing ? ints[r] : 0)
+            }) {
+                return rolled
+            }
         }
         // Up the steps, last to first.
         for k in stride(from: ref.steps.count - 1, through: 0, by: -1) {
@@ -239,33 +256,32 @@ struct PerParent {
         return state
     }
 
-    /// Every row's total over its descendants from prefix sums over the preorder; nil when a
-    /// sum overflows (the walk then says which rows' sums are null).
-    static func prefixRollup(_ state: PerParent, _ tree: Hierarchy, _ cancellation: Cancellation) throws(Interrupted) -> PerParent? {
-        guard state.overflowed.isEmpty else { return nil }
+    /// Every row's total over its descendants from prefix sums over the preorder, `value`
+    /// giving each row's own (`.none`: null, not counted); the counts only when `counting`
+    /// (a `sum` needs none: an empty one is 0). Nil when a sum overflows (the walk then says
+    /// which rows' sums are null).
+    static func prefixRollup(_ tree: Hierarchy, fold: Fold, counting: Bool, _ cancellation: Cancellation,
+                             value: (Int) -> Typed) throws(Interrupted) -> PerParent? {
         let n = tree.order.count
-        let summing = state.fold == .sum
-        var counts = [Int64](repeating: 0, count: n + 1)
+        let summing = fold == .sum, counting = counting || !summing
+        var out = PerParent(rows: n, fold: fold, isDouble: false)
+        var counts = [Int64](repeating: 0, count: counting ? n + 1 : 0)
         var sums = [Int64](repeating: 0, count: summing ? n + 1 : 0)
-        var out = PerParent(rows: n, fold: state.fold, isDouble: false)
         try cancellation.check()
         let overflow: Bool = tree.order.withUnsafeBufferPointer { order in
-            state.counts.withUnsafeBufferPointer { c in
-                state.ints.withUnsafeBufferPointer { v in
-                    counts.withUnsafeMutableBufferPointer { cp in
-                        sums.withUnsafeMutableBufferPointer { sp in
-                            for i in 0..<n {
-                                let r = Int(order[i])
-                                cp[i + 1] = cp[i] + c[r]
-                                if summing {
-                                    let (x, o) = sp[i].addingReportingOverflow(v[r])
-                                    if o { return true }
-                                    sp[i + 1] = x
-                                }
-                            }
-                            return false
+            counts.withUnsafeMutableBufferPointer { cp in
+                sums.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<n {
+                        var x: Int64 = 0, c: Int64 = 0
+                        if case .int(let v) = value(Int(order[i])) { x = v; c = 1 }
+                        if counting { cp[i + 1] = cp[i] + c }
+                        if summing {
+                            let (s, o) = sp[i].addingReportingOverflow(x)
+                            if o { return true }
+                            sp[i + 1] = s
                         }
                     }
+                    return false
                 }
             }
         }
@@ -279,7 +295,7 @@ struct PerParent {
                             out.ints.withUnsafeMutableBufferPointer { oi in
                                 for r in 0..<n {
                                     let lo = Int(position[r]) + 1, hi = Int(end[r])
-                                    oc[r] = cp[hi] - cp[lo]
+                                    if counting { oc[r] = cp[hi] - cp[lo] }
                                     if summing { oi[r] = sp[hi] - sp[lo] }
                                 }
                             }
@@ -370,10 +386,11 @@ struct PerParent {
         case .count: return .int(n)
         case .sum:
             if overflowed.contains(Int32(r)) { return .null }
+            // (A row with no values has a sum of 0: its counts may not even be kept.)
             switch type {
-            case .money: return .money(n == 0 ? 0 : ints[r])
-            case .decimal: return .decimal(n == 0 ? 0 : doubles[r])
-            default: return .int(n == 0 ? 0 : ints[r])
+            case .money: return .money(ints[r])
+            case .decimal: return .decimal(doubles[r])
+            default: return .int(ints[r])
             }
         case .avg:
             guard n > 0, !overflowed.contains(Int32(r)) else { return .null }

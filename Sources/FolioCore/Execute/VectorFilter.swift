@@ -82,8 +82,15 @@ struct VectorFilter {
                let links = compiler.store.tables[hops[0].table].links[hops[0].field] {
                 return { rows, n in links.withUnsafeBufferPointer { l in Self.keep(rows, n) { bit((l[Int(rows[$0])] < 0) != negated) } } }
             }
-            // (A key field's text may be derived from its links, not stored: it takes the
-            // general way.)
+            // `parent_id is null`, a foreign key whose text is derived from its links: null
+            // where the link is.
+            if case .field(let hops, let t, let field) = x.kind, hops.isEmpty, field >= 0,
+               let key = compiler.store.tables[t].columns.keys[field] {
+                let links = key.links
+                return { rows, n in links.withUnsafeBufferPointer { l in Self.keep(rows, n) { bit((l[Int(rows[$0])] < 0) != negated) } } }
+            }
+            // (A foreign key's text stored beside its links may name a row that is missing:
+            // it takes the general way.)
             if case .field(let hops, let t, let field) = x.kind, hops.isEmpty, field >= 0, compiler.store.tables[t].links[field] == nil,
                case .string(let column) = compiler.store.tables[t].columns[field] {
                 return { rows, n in Self.keep(rows, n) { bit(column.isNull(Int(rows[$0])) != negated) } }
