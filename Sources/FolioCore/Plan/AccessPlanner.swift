@@ -361,6 +361,9 @@ struct AccessPlanner {
         guard case .collectionAggregate(let f, let ref, let field) = x.kind, ref.steps[0].hops.isEmpty, ref.steps[0].parent == table,
               PerParent.isCovered(f, ref, field), comparison != nil || f == .exists else { return nil }
         if comparison?.1.isNull == true { return nil }
+        // An unfiltered count of children, descendants or ancestors is a difference of two
+        // offsets the parent row already has: checked row by row, nothing to compute.
+        if compiler.childCount(x) != nil { return nil }
         // The children's own plan prices the child side.
         let last = ref.steps[ref.steps.count - 1]
         var children = store.tables[last.child].rowCount
