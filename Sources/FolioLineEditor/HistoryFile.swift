@@ -93,36 +93,105 @@ public enum AtomicFile {
     }
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let slot = folio_temporary_begin(temporary)
-        defer { folio_temporary_done(slot) }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        fchmod(fd, mode)
-        var written = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return true }
-            while written < raw.count {
-                let n = Foundation.write(fd, base + written, raw.count - written)
+        let file = try Appender(path, mode: mode, carryingOver: false)
+        try bytes.withUnsafeBytes { try file.append($0) }
+        try file.commit()
+    }
+
+    /// A file written a piece at a time that is never seen half-written: the pieces go to a
+    /// temporary beside the target (registered, so that a signal removes it), which starts
+    /// with the target's content so far when `carryingOver`, and ``commit()`` flushes it and
+    /// renames it over the target. After a failed write the temporary is gone and the target
+    /// is as it was; ``abandon()`` (or the appender's end) drops an uncommitted temporary.
+    public final class Appender {
+        public let path: String
+        private let mode: mode_t
+        private let carryingOver: Bool
+        private var fd: Int32 = -1
+        private var slot: Int32 = -1
+        private var temporary: String { path + ".tmp-\(getpid())" }
+
+        /// Nothing is written until the first ``append(_:)``.
+        public init(_ path: String, mode: mode_t = 0o644, carryingOver: Bool = true) {
+            self.path = path
+            self.mode = mode
+            self.carryingOver = carryingOver
+        }
+
+        deinit { abandon() }
+
+        public func append(_ text: String) throws {
+            var text = text
+            try text.withUTF8 { try append(UnsafeRawBufferPointer($0)) }
+        }
+
+        public func append(_ bytes: UnsafeRawBufferPointer) throws {
+            if fd < 0 { try begin() }
+            guard let base = bytes.baseAddress else { return }
+            var written = 0
+            while written < bytes.count {
+                let n = Foundation.write(fd, base + written, bytes.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return false
+                    throw failure(errno)
                 }
                 written += n
             }
-            return true
         }
-        let error = errno
-        if !ok || fsync(fd) != 0 {
+
+        /// Puts what was appended in place of the target (nothing to do when nothing was);
+        /// the next ``append(_:)`` starts a new temporary from it.
+        public func commit() throws {
+            guard fd >= 0 else { return }
+            if fsync(fd) != 0 { throw failure(errno) }
             close(fd)
-            unlink(temporary)
-            throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(ok ? errno : error)))")
+            fd = -1
+            let renamed = rename(temporary, path) == 0
+            let code = errno
+            if !renamed { unlink(temporary) }
+            folio_temporary_done(slot)
+            slot = -1
+            if !renamed { throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(code)))") }
         }
-        close(fd)
-        if rename(temporary, path) != 0 {
-            let e = errno
+
+        public func abandon() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
             unlink(temporary)
-            throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(e)))")
+            folio_temporary_done(slot)
+            slot = -1
+        }
+
+        /// Opens the temporary, holding the target's content when carrying it over.
+        private func begin() throws {
+            slot = folio_temporary_begin(temporary)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
+            guard fd >= 0 else {
+                let e = errno
+                folio_temporary_done(slot)
+                slot = -1
+                throw WriteError(description: "cannot write '\(path)': \(String(cString: strerror(e)))")
+            }
+            fchmod(fd, mode)
+            guard carryingOver else { return }
+            let source = open(path, O_RDONLY)
+            guard source >= 0 else { return }  // (gone: nothing to carry over)
+            defer { close(source) }
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { throw failure(errno) }
+                if n == 0 { return }
+                try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            }
+        }
+
+        /// The error for `code`, after dropping the temporary.
+        private func failure(_ code: Int32) -> WriteError {
+            abandon()
+            return WriteError(description: "cannot write '\(path)': \(String(cString: strerror(code)))")
         }
     }
 }

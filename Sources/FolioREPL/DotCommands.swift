@@ -96,7 +96,7 @@ extension REPL {
             let path = REPL.expandHome(args[0])
             do {
                 try AtomicFile.write([], to: path)
-                outputFile = (path, "")
+                outputFile = AtomicFile.Appender(path)
             } catch {
                 fail("\(error)")
             }

@@ -39,8 +39,11 @@ public final class REPL {
     let loader: (String) -> Result<(Store, String), LoadFailure>
     /// The last result, for `.last`.
     public internal(set) var last: Frame?
-    /// Results go here instead of the terminal after `.output FILE`.
-    var outputFile: (path: String, text: String)?
+    /// Results go here instead of the terminal after `.output FILE`: written as they come to
+    /// a temporary beside the file, put in its place after each statement.
+    var outputFile: AtomicFile.Appender?
+    /// The `.output` file could not be written during this statement (it said so).
+    var outputFailed = false
     var quitting = false
 
     public struct LoadFailure: Error {
@@ -160,7 +163,8 @@ public final class REPL {
             output.messages("time: \(Renderer.formatMilliseconds(ms)) ms\n")
         }
         flushOutputFile()
-        return ok
+        defer { outputFailed = false }
+        return ok && !outputFailed
     }
 
     func show(_ frame: Frame, milliseconds: Double?, full: Bool = false) {
@@ -183,10 +187,16 @@ public final class REPL {
     /// Writes results, in pieces so that Ctrl-C stops a long listing; false when it did.
     @discardableResult
     func emit(_ text: String) -> Bool {
-        if var file = outputFile {
-            file.text += text
-            outputFile = file
-            return true
+        if let file = outputFile {
+            do {
+                try file.append(text)
+                return true
+            } catch {
+                outputFile = nil
+                outputFailed = true
+                output.messages("error: \(error); results go to the terminal again\n")
+                return false
+            }
         }
         var rest = Substring(text)
         while !rest.isEmpty {
@@ -202,15 +212,16 @@ public final class REPL {
         return true
     }
 
-    /// `.output FILE`: the file holds everything written since, rewritten atomically after
-    /// each statement so it is never half-written.
+    /// `.output FILE`: the file holds everything written since, put in place after each
+    /// statement so it is never half-written (the text is never held in memory whole).
     func flushOutputFile() {
         guard let file = outputFile else { return }
         do {
-            try AtomicFile.write(Array(file.text.utf8), to: file.path)
+            try file.commit()
         } catch {
             output.messages("error: \(error); results go to the terminal again\n")
             outputFile = nil
+            outputFailed = true
         }
     }
 

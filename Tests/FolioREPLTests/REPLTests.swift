@@ -182,6 +182,27 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(out.messages.components(separatedBy: "defined champions").count - 1, 2)
     }
 
+    /// `.output FILE` gathers every statement's results since, each put in place whole when
+    /// its statement ends, streamed (CSV) or rendered (a table); a file removed meanwhile
+    /// starts again from that statement; no temporary is left beside it.
+    func testOutputFileGathersStatements() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-output-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/out.txt"
+        let (out, _, repl) = run([
+            ".output \(file)", ".mode csv", "managers | select id | limit 2", "let x = managers",
+            ".mode table", "managers | count", ".mode csv", "managers | sort id desc | select id | limit 1",
+        ])
+        XCTAssertFalse(out.messages.contains("error"), out.messages)
+        let table = "┌───────┐\n│ count │\n├───────┤\n│    12 │\n└───────┘\n1 row\n"
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "id\nM00001\nM00002\n" + table + "id\nM00012\n")
+        try FileManager.default.removeItem(atPath: file)
+        repl.execute("managers | select id | limit 1", origin: "test")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "id\nM00001\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.txt"], "no temporary left")
+    }
+
     func testLoadFailureKeepsTheSession() {
         let (out, _, repl) = run([".load /no/such/dir", "managers | count"])
         XCTAssertTrue(out.messages.contains("no data directory"))
