@@ -132,7 +132,7 @@ struct PerParent {
         let childTable = store.tables[last.child]
         let child = compiler.childCompiler(last.child)
         let passing = try rowsPassing(last.filters, table: last.child, child, cancellation)
-        var state = PerParent(rows: childTable.rowCount, fold: fold, isDouble: isDouble)
+        var state = PerParent(rows: 0, fold: fold, isDouble: isDouble)
         // `sum` or `count` over descendants: a subtree is a stretch of the preorder, so each
         // row's total is a difference of two prefix sums (whole numbers only: a float's
         // prefix sums would lose the small totals' digits). The rows' list is not needed then.
@@ -149,40 +149,50 @@ struct PerParent {
             }
             prefixTree = nil
         }
-        var active: [Int32] = []
-        if let field, fold == .count {
-            // `count(coll.field)`: the rows whose field is not null, whatever its type.
-            let read = child.value(field)
-            try eachRow(passing, count: childTable.rowCount, cancellation) { c in
-                if !read(c).isNull {
-                    state.counts[c] = 1
-                    active.append(Int32(c))
+        // Folds each child row that passes into `target` at `place(row)` (-1: nowhere), and
+        // lists the places it reaches first when `listing`.
+        func foldLeaf(_ target: inout PerParent, _ reached: inout [Int32], listing: Bool, _ place: (Int) -> Int) throws(Interrupted) {
+            if let field, fold == .count {
+                // `count(coll.field)`: the rows whose field is not null, whatever its type.
+                let read = child.value(field)
+                try eachRow(passing, count: childTable.rowCount, cancellation) { c in
+                    let p = place(c)
+                    guard p >= 0, !read(c).isNull else { return }
+                    if listing, target.counts[p] == 0 { reached.append(Int32(p)) }
+                    target.counts[p] += 1
                 }
-            }
-        } else if let field {
-            let read = typedReader(field, child)
-            let listing = prefixTree == nil
-            if listing { active.reserveCapacity(passing?.count ?? childTable.rowCount) }
-            try eachRow(passing, count: childTable.rowCount, cancellation) { c in
-                switch read(c) {
-                case .none: break
-                case .int(let v):
-                    state.add(c, int: v)
-                    if listing { active.append(Int32(c)) }
-                case .double(let v):
-                    state.add(c, double: v)
-                    if listing { active.append(Int32(c)) }
+            } else if let field {
+                let read = typedReader(field, child)
+                try eachRow(passing, count: childTable.rowCount, cancellation) { c in
+                    let p = place(c)
+                    guard p >= 0 else { return }
+                    switch read(c) {
+                    case .none: return
+                    case .int(let v):
+                        if listing, target.counts[p] == 0 { reached.append(Int32(p)) }
+                        target.add(p, int: v)
+                    case .double(let v):
+                        if listing, target.counts[p] == 0 { reached.append(Int32(p)) }
+                        target.add(p, double: v)
+                    }
                 }
-            }
-        } else {
-            // Rows are counted: their counts are set in one go.
-            if let passing {
-                for c in passing { state.counts[Int(c)] = 1 }
-                active = passing
             } else {
-                for c in 0..<childTable.rowCount { state.counts[c] = 1 }
-                active = Array(0..<Int32(childTable.rowCount))
+                try eachRow(passing, count: childTable.rowCount, cancellation) { c in
+                    let p = place(c)
+                    guard p >= 0 else { return }
+                    if listing, target.counts[p] == 0 { reached.append(Int32(p)) }
+                    target.counts[p] += 1
+                }
             }
+        }
+        // A last step to a table's children folds its rows straight into their parents: no
+        // array with a slot per child row is made.
+        var fusedLink: StoreArray<Int32>?
+        if prefixTree == nil, case .children(let name) = last.kind { fusedLink = childLink(store, last, name) }
+        var active: [Int32] = []
+        if fusedLink == nil {
+            state = PerParent(rows: childTable.rowCount, fold: fold, isDouble: isDouble)
+            try foldLeaf(&state, &active, listing: prefixTree == nil) { $0 }
         }
         if let tree = prefixTree {
             let counts = state.counts, ints = state.ints, summing = fold == .sum
@@ -200,6 +210,9 @@ struct PerParent {
             var up = PerParent(rows: parent.rowCount, fold: fold, isDouble: isDouble)
             var touched: [Int32] = []
             switch step.kind {
+            case .children where k == ref.steps.count - 1 && fusedLink != nil:
+                guard let link = fusedLink else { return nil }
+                try foldLeaf(&up, &touched, listing: true) { Int(link[$0]) }
             case .children(let name):
                 guard let link = childLink(store, step, name) else { return nil }
                 for c in active {
