@@ -454,9 +454,24 @@ def test_long_results_not_built():
     grew = resident_peak(repl.child.pid) - before
     expect(all("more rows" in s for s in shown), f"the tables are elided: {shown[0][-300:]!r}")
     expect(grew < whole // 4, f"the REPL built only what it showed: {grew >> 20} MiB more, whole {whole >> 20} MiB")
+    # `.output FILE` in CSV: the chunks go to the file's temporary as they are made.
+    out_dir = tempfile.mkdtemp()
+    target = os.path.join(out_dir, "all.csv")
+    repl.type(".mode csv")
+    repl.type(f".output {target}")
+    before = resident_peak(repl.child.pid)
+    said = repl.type("activities", timeout=300)
+    written = resident_peak(repl.child.pid) - before
+    size = os.path.getsize(target)
+    expect("error" not in said and size > 16 << 20, f"every activity in the file: {size >> 20} MiB, {said!r}")
+    # Held in memory, the text would add its own size to what streaming needs (as -c's CSV).
+    expect(written < extra["csv"] + size // 2,
+           f"the .output file is written as it is built: {written >> 20} MiB more, the file {size >> 20} MiB, -c's CSV {extra['csv'] >> 20} MiB")
+    expect(os.listdir(out_dir) == ["all.csv"], f"no temporary left: {os.listdir(out_dir)}")
     expect(repl.leave() == 0, "exit 0")
+    shutil.rmtree(out_dir, ignore_errors=True)
     return (f"every activity of {BIG_ACCOUNTS:,} accounts: {whole >> 20} MiB built whole; csv {extra['csv'] >> 20} MiB, "
-            f"jsonl {extra['jsonl'] >> 20} MiB, the REPL's elided tables {grew >> 20} MiB")
+            f"jsonl {extra['jsonl'] >> 20} MiB, the REPL's elided tables {grew >> 20} MiB, a {size >> 20} MiB .output file {written >> 20} MiB")
 
 
 def main():
