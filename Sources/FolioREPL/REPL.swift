@@ -85,6 +85,7 @@ public final class REPL {
                     reader.addHistory(trimmed)
                     let editor = settings.editor
                     dotCommand(trimmed)
+                    flushOutputFile()  // (`.last` writes results too)
                     if settings.editor != editor { reader.setEditingMode(settings.editor) }
                     continue
                 }
@@ -111,6 +112,7 @@ public final class REPL {
     @discardableResult
     public func execute(_ text: String, origin: String) -> Bool {
         let started = DispatchTime.now().uptimeNanoseconds
+        outputFailed = false
         var ok = true
         let explainFirst = settings.explain
         // A table on the terminal shows the first and last rows of a long result: only they are built.
@@ -163,7 +165,6 @@ public final class REPL {
             output.messages("time: \(Renderer.formatMilliseconds(ms)) ms\n")
         }
         flushOutputFile()
-        defer { outputFailed = false }
         return ok && !outputFailed
     }
 

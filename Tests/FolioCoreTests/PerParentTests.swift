@@ -115,6 +115,14 @@ import Testing
             let all = try values(form, on: "accounts", store, expected: 6)
             #expect(walked.map { String(describing: $0) } == all.map { String(describing: $0) }, "\(form)")
         }
+        // A subtree whose total overflows though no prefix sum over the preorder does (a
+        // negative row comes first).
+        let seats = "id,name,owner_id,seats,parent_id\nA1,a,M1,-5,\nA2,b,M1,,\nA3,c,M1,9223372036854775806,A2\nA4,d,M1,3,A2\n"
+        let negative = try Loader.load(.memory(["managers.csv": Array(managers.utf8), "accounts.csv": Array(seats.utf8)])).0
+        let rolled = try values("sum(descendants.seats)", on: "accounts", negative, expected: 4)
+        let walkedRolled = try values("sum(descendants.seats)", on: "accounts", negative, expected: nil)
+        #expect(rolled.map { String(describing: $0) } == walkedRolled.map { String(describing: $0) })
+        #expect(String(describing: rolled[1]) == String(describing: Value.null))
         let sums = try values("sum(descendants.arr)", on: "accounts", store, expected: 6)
         #expect(sums.map { String(describing: $0) } == [Value.null, .money(6_000_000_000_000_000_000), .money(0), .money(0), .money(0), .money(0)].map { String(describing: $0) })
     }

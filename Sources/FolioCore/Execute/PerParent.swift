@@ -300,7 +300,9 @@ struct PerParent {
         }
         if overflow { return nil }
         try cancellation.check()
-        tree.position.withUnsafeBufferPointer { position in
+        // (A subtree's total may overflow though no prefix does, when rows before it are
+        // negative: the walk then says which.)
+        let subtreeOverflow: Bool = tree.position.withUnsafeBufferPointer { position in
             tree.end.withUnsafeBufferPointer { end in
                 counts.withUnsafeBufferPointer { cp in
                     sums.withUnsafeBufferPointer { sp in
@@ -309,15 +311,20 @@ struct PerParent {
                                 for r in 0..<n {
                                     let lo = Int(position[r]) + 1, hi = Int(end[r])
                                     if counting { oc[r] = cp[hi] - cp[lo] }
-                                    if summing { oi[r] = sp[hi] - sp[lo] }
+                                    if summing {
+                                        let (d, o) = sp[hi].subtractingReportingOverflow(sp[lo])
+                                        if o { return true }
+                                        oi[r] = d
+                                    }
                                 }
+                                return false
                             }
                         }
                     }
                 }
             }
         }
-        return out
+        return subtreeOverflow ? nil : out
     }
 
     /// Whether the form is computed here (else it is walked).
