@@ -44,6 +44,18 @@ public final class REPL {
     var outputFile: AtomicFile.Appender?
     /// The `.output` file could not be written during this statement (it said so).
     var outputFailed = false
+    /// Told when a write to the `.output` file fails mid-statement.
+    var onOutputFailure: (() -> Void)?
+
+    /// Set from the REPL's thread, read by the query's.
+    final class WriteFailure: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var happened: Bool {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
+    }
     var quitting = false
 
     public struct LoadFailure: Error {
@@ -132,7 +144,12 @@ public final class REPL {
                 cut = !emit(stream!.chunk(chunk))
             }
         }
-        session.run(text, origin: origin, cancellation: cancellation, explainQueries: explainFirst, shape: shape) { outcome in
+        // A failed write to the `.output` file stops the query too (it said why).
+        let base = cancellation, failed = WriteFailure()
+        let statement = Cancellation { failed.happened || base.isCancelled }
+        onOutputFailure = { failed.happened = true }
+        defer { onOutputFailure = nil }
+        session.run(text, origin: origin, cancellation: statement, explainQueries: explainFirst, shape: shape) { outcome in
             switch outcome {
             case .result(let frame, let ms):
                 last = frame
@@ -195,6 +212,7 @@ public final class REPL {
             } catch {
                 outputFile = nil
                 outputFailed = true
+                onOutputFailure?()
                 output.messages("error: \(error); results go to the terminal again\n")
                 return false
             }

@@ -159,6 +159,7 @@ def test_full_disk_output():
         repl.type("accounts | count")
         said = repl.type("accounts | select id, name, region, arr")
         expect("cannot write" in said and "out.csv" in said, f"a clear error: {said!r}")
+        expect("interrupted" not in said and said.count("error") == 1, f"one message, the write's: {said!r}")
         with open(target) as f:
             kept = f.read()
         expect(kept.strip().splitlines()[-1] == "20000", f"the previous file intact: {kept!r}")
