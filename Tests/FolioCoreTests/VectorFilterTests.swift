@@ -18,6 +18,8 @@ import Testing
             "customer_since <= 2020-06-30", "renewal_date = customer_since", "nps != health", "nps = null",
             #"region in ("EMEA", "APAC")"#, #"tier not in ("strategic")"#, #"region = "AMER""#, #"name like "%a%""#, #"name not like "%BANK%""#, #"name like "k%""#, #"name like "%inc.""#, #"name like "o%a%n%""#, #"name like "_r%""#, #"country like "de""#,
             #"owner.region = "EMEA""#, "count(contacts) >= 3", "employees * employees > 1000000", "arr * 9223372036854775 > 0",
+            "seats_used * 10 >= seats * 9", "nps + 3 = health - 2", "nps * 2 != seats", "seats - 5 < nps * 3", "nps * 1 = null", "health + 0 != null",
+            "seats * 9223372036854775807 <= seats_used", "nps - 9223372036854775807 < 0", "1000 > seats * 40", "arr + 0 > 250000", "nps * -1 >= health - 100",
         ],
         "opportunities": [
             "amount > probability * 1000", "amount * 2 < 50k", "probability between 20 and 60", "close_date - created < 60",

@@ -123,6 +123,9 @@ struct VectorFilter {
         case constant(Int64)
         /// A stored int or money column, read where it is used (fused into the loop that uses it).
         case column(StoreArray<Int64>)
+        /// `column * multiply + add` (`seats * 9`, `arr - 50k`), read where it is used; an
+        /// overflow at either step is null, as the two operations one after the other give.
+        case affine(StoreArray<Int64>, multiply: Int64, add: Int64)
 
         /// The operand as a vector (nil for a constant).
         var vector: Fill? {
@@ -131,11 +134,36 @@ struct VectorFilter {
             case .constant: nil
             case .column(let values):
                 { rows, n, out in values.withUnsafeBufferPointer { v in for i in 0..<n { out[i] = v[Int(rows[i])] } } }
+            case .affine(let values, let m, let a):
+                { rows, n, out in values.withUnsafeBufferPointer { v in for i in 0..<n { out[i] = VectorFilter.affine(v[Int(rows[i])], m, a) } } }
             }
         }
 
         /// A column as a vector; vectors and constants as they are.
-        var general: Operand { if case .column = self, let f = vector { .vector(f) } else { self } }
+        var general: Operand {
+            switch self {
+            case .column, .affine: .vector(vector!)
+            case .vector, .constant: self
+            }
+        }
+
+        /// The operand read in place: a column, `column * m + a`, or nil.
+        var inPlace: (values: StoreArray<Int64>, multiply: Int64, add: Int64)? {
+            switch self {
+            case .column(let values): (values, 1, 0)
+            case .affine(let values, let m, let a): (values, m, a)
+            case .vector, .constant: nil
+            }
+        }
+    }
+
+    /// `x * m + a`, null for a null `x` or an overflow.
+    @inline(__always)
+    static func affine(_ x: Int64, _ m: Int64, _ a: Int64) -> Int64 {
+        let null = Column.nullInt
+        let (p, o1) = x.multipliedReportingOverflow(by: m)
+        let (v, o2) = p.addingReportingOverflow(a)
+        return x == null || o1 || o2 ? null : v
     }
 
     /// `a OP b` where both sides are whole numbers, money in cents, or days (a whole-number
@@ -152,6 +180,14 @@ struct VectorFilter {
             return compareColumn(values, op.flipped, k)
         default:
             break
+        }
+        // Columns and `column * m + a` on both sides, or one side and a constant: read,
+        // combined and compared in one loop, no vector of values written.
+        if let x = left.inPlace {
+            if let y = right.inPlace { return Self.compareInPlace(x, op, y) }
+            if case .constant(let k) = right { return Self.compareInPlace(x, op, (StoreArray([0]), 0, k)) }
+        } else if case .constant(let k) = left, let y = right.inPlace {
+            return Self.compareInPlace(y, op.flipped, (StoreArray([0]), 0, k))
         }
         switch (left.general, right.general) {
         case (.vector(let f), .vector(let g)):
@@ -178,7 +214,7 @@ struct VectorFilter {
             return compareWithConstant(f, op, k)
         case (.constant(let k), .vector(let g)):
             return compareWithConstant(g, op.flipped, k)
-        case (.column, _), (_, .column):
+        case (.column, _), (_, .column), (.affine, _), (_, .affine):
             preconditionFailure("columns are made vectors first")
         case (.constant(let x), .constant(let y)):
             let null = Column.nullInt
@@ -189,6 +225,46 @@ struct VectorFilter {
                 holds = ExprCompiler.compare(op, .int(x), .int(y))
             }
             return { _, n in holds ? n : 0 }
+        }
+    }
+
+    /// `x OP y`, each side `column * m + a` read in place; a constant is a side with `m` 0
+    /// (its column, one row, is read as row 0 and multiplied away).
+    static func compareInPlace(_ x: (values: StoreArray<Int64>, multiply: Int64, add: Int64), _ op: BinaryOperator,
+                               _ y: (values: StoreArray<Int64>, multiply: Int64, add: Int64)) -> Narrow {
+        let null = Column.nullInt
+        let yConstant = y.multiply == 0
+        let (xm, xa, ym, ya) = (x.multiply, x.add, y.multiply, y.add)
+        return { rows, n in
+            x.values.withUnsafeBufferPointer { xv in
+                y.values.withUnsafeBufferPointer { yv in
+                    @inline(__always) func left(_ i: Int) -> Int64 { affine(xv[Int(rows[i])], xm, xa) }
+                    @inline(__always) func right(_ i: Int) -> Int64 { affine(yv[Int(rows[i])], ym, ya) }
+                    if yConstant {
+                        // Against a constant (null: `=` keeps the nulls, orderings nothing).
+                        let k = ya
+                        switch op {
+                        case .equal: return keep(rows, n) { bit(left($0) == k) }
+                        case .notEqual: return keep(rows, n) { bit(left($0) != k) }
+                        case _ where k == null: return 0
+                        case .less: return keep(rows, n) { let a = left($0); return bit(a != null) & bit(a < k) }
+                        case .lessEqual: return keep(rows, n) { let a = left($0); return bit(a != null) & bit(a <= k) }
+                        // Null is the least value: never greater than a number.
+                        case .greater: return keep(rows, n) { bit(left($0) > k) }
+                        default: return keep(rows, n) { bit(left($0) >= k) }
+                        }
+                    }
+                    // Null is one value (Int64.min) on both sides: `=` and `!=` need no test.
+                    switch op {
+                    case .equal: return keep(rows, n) { bit(left($0) == right($0)) }
+                    case .notEqual: return keep(rows, n) { bit(left($0) != right($0)) }
+                    case .less: return keep(rows, n) { let a = left($0), b = right($0); return bit(a != null) & bit(b != null) & bit(a < b) }
+                    case .lessEqual: return keep(rows, n) { let a = left($0), b = right($0); return bit(a != null) & bit(b != null) & bit(a <= b) }
+                    case .greater: return keep(rows, n) { let a = left($0), b = right($0); return bit(a != null) & bit(b != null) & bit(a > b) }
+                    default: return keep(rows, n) { let a = left($0), b = right($0); return bit(a != null) & bit(b != null) & bit(a >= b) }
+                    }
+                }
+            }
         }
     }
 
@@ -336,7 +412,7 @@ struct VectorFilter {
         case .negate(let inner):
             guard e.type == .int || e.type == .money, let x = operand(inner)?.general else { return nil }
             switch x {
-            case .column: preconditionFailure("columns are made vectors first")
+            case .column, .affine: preconditionFailure("columns are made vectors first")
             case .constant(let k): return .constant(k == null ? null : -k)
             case .vector(let f):
                 return .vector { rows, n, out in
@@ -380,9 +456,15 @@ struct VectorFilter {
             let (v, o) = k.multipliedReportingOverflow(by: factor)
             return k == null || o ? null : v
         }
-        // A column and a constant: read and combined in one loop.
+        // A column and a constant: `column * m + a`, read where it is used.
         if case .column(let values) = x, case .constant(let q) = y, scale.0 == 1 {
             let k = scaled(q, scale.1)
+            switch op {
+            case .add where k != null: return .affine(values, multiply: 1, add: k)
+            case .subtract where k != null: return .affine(values, multiply: 1, add: -k)  // (null is Int64.min: -k fits)
+            case .multiply where k != null: return .affine(values, multiply: k, add: 0)
+            default: break
+            }
             return .vector { rows, n, out in
                 values.withUnsafeBufferPointer { v in
                     switch op {
@@ -394,7 +476,7 @@ struct VectorFilter {
             }
         }
         switch (x.general, y.general) {
-        case (.column, _), (_, .column):
+        case (.column, _), (_, .column), (.affine, _), (_, .affine):
             preconditionFailure("columns are made vectors first")
         case (.constant(let p), .constant(let q)):
             return .constant(Self.apply(op, scaled(p, scale.0), scaled(q, scale.1)))
