@@ -125,7 +125,7 @@ import Testing
         #expect(p.result.json == Self.mavenJSON)
         let report = p.result.report.map { $0.replacingOccurrences(of: Self.exports + "/maven", with: "DIR") }
         #expect(report == Self.mavenReport)
-        #expect(p.load.notes.first?.hasPrefix("note: skipped data_dictionary.csv: no entity reads it") == true)
+        #expect(p.load.notes.first?.hasPrefix("note: skipped crm_data_dictionary.csv: no entity reads it") == true)
         // Won deals and win rate by agent; managers named only in `manager` lead their teams.
         #expect(p.answer(#"opportunities | group by owner.name aggregate count_if(stage = "closed_won") as won, sum_if(amount, stage = "closed_won") as won_amount, count_if(stage in ("closed_won", "closed_lost")) as closed"#)
             == "owner.name,won,won_amount,closed\nAna Sorell,1,4821,2\nDario Sandoval,2,4564,2\nMira Fenwick,1,560,2\nVera Lindqvist,0,0,0\n")
@@ -220,7 +220,7 @@ import Testing
         ProposalCheck.verify(&draft, files: files)
         #expect(draft.closing.suffix(2) == [
             "checked: dropped the relationship accounts.segment → accounts: relationships[0].as: accounts already has a field or relationship named 'owner'",
-            "checked: dropped the mapping of accounts.csv segment (segment), which does not load: accounts.csv:2:35: error: expected a whole number for 'segment', found \"SMB\"",
+            "checked: dropped the mapping of crm_accounts.csv segment (segment), which does not load: crm_accounts.csv:2:35: error: expected a whole number for 'segment', found \"SMB\"",
         ])
         files["folio.json"] = Array(draft.json().pretty().utf8)
         let (store, _) = try Loader.load(.memory(files))
@@ -341,13 +341,13 @@ extension ProposeTests {
           "date_format": "M/D/YYYY",
           "entities": {
             "managers": {
-              "file": "sales_teams.csv",
+              "file": "crm_sales_teams.csv",
               "key": "name",
               "columns": {"sales_agent": "name", "manager": "lead_id", "regional_office": "region"},
               "add_missing": true
             },
             "accounts": {
-              "file": "accounts.csv",
+              "file": "crm_accounts.csv",
               "key": "name",
               "columns": {
                 "account": "name",
@@ -362,7 +362,7 @@ extension ProposeTests {
               "types": {"year_established": "int", "revenue": "money"}
             },
             "opportunities": {
-              "file": "sales_pipeline.csv",
+              "file": "crm_sales_pipeline.csv",
               "columns": {
                 "opportunity_id": "id",
                 "sales_agent": "owner_id",
@@ -377,7 +377,7 @@ extension ProposeTests {
               }
             },
             "products": {
-              "file": "products.csv",
+              "file": "crm_products.csv",
               "key": "product",
               "fields": {"product": "string", "series": "string", "sales_price": "money"}
             }
@@ -395,30 +395,30 @@ extension ProposeTests {
         """
 
     static let mavenReport = [
-        #"accounts.csv → accounts (file name and 5 of 7 headers)"#,
+        #"crm_accounts.csv → accounts (file name and 5 of 7 headers)"#,
         #"  keyed by name (account: 5 unique names)"#,
-        #"  subsidiary_of → parent_id: names of accounts (1 of 1 found in accounts.csv)"#,
+        #"  subsidiary_of → parent_id: names of accounts (1 of 1 found in crm_accounts.csv)"#,
         #"  revenue: a custom field of money"#,
         #"  sector → industry: technolgy → technology, medical → healthcare, finance → financial_services; marketing kept as custom values of industry (no close match)"#,
         #"  office_location → country: 3 country names onto ISO codes (United States → US, Kenya → KE, Philipines → PH)"#,
-        #"data_dictionary.csv skipped: a description of the other files (its name)"#,
-        #"products.csv → products (a new entity)"#,
+        #"crm_data_dictionary.csv skipped: a description of the other files (its name)"#,
+        #"crm_products.csv → products (a new entity)"#,
         #"  keyed by product (product: 3 unique names)"#,
         #"  sales_price: a custom field of money"#,
-        #"sales_pipeline.csv → opportunities (file name and 8 of 8 headers)"#,
+        #"crm_sales_pipeline.csv → opportunities (file name and 8 of 8 headers)"#,
         #"  opportunity_id → id (8 unique values)"#,
-        #"  account → account_id: names of accounts (6 of 6 found in accounts.csv)"#,
-        #"  sales_agent → owner_id: names of managers (4 of 4 found in sales_teams.csv)"#,
-        #"  product → products: a relationship (opportunities.product_record, and products.opportunities back): names of products (3 of 3 found in products.csv); HaloPro → Halo Pro (spelled so in products.csv)"#,
+        #"  account → account_id: names of accounts (6 of 6 found in crm_accounts.csv)"#,
+        #"  sales_agent → owner_id: names of managers (4 of 4 found in crm_sales_teams.csv)"#,
+        #"  product → products: a relationship (opportunities.product_record, and products.opportunities back): names of products (3 of 3 found in crm_products.csv); HaloPro → Halo Pro (spelled so in crm_products.csv)"#,
         #"  deal_stage → stage: Won → closed_won, Lost → closed_lost, Engaging → qualification; Prospecting matches prospecting"#,
         #"  engage_date: dates as M/D/YYYY (month first: values like 10/20/2016)"#,
         #"  close_date: dates as M/D/YYYY (month first: values like 3/14/2017)"#,
-        #"sales_teams.csv → managers (file name and 3 of 3 headers)"#,
+        #"crm_sales_teams.csv → managers (file name and 3 of 3 headers)"#,
         #"  keyed by name (sales_agent: 4 unique names)"#,
-        #"  manager → lead_id: names of managers (0 of 2 found in sales_teams.csv)"#,
-        #"  add_missing: 2 managers named only in sales_teams.csv manager (Dora Bramley, Milo Marsh) become rows with only their key"#,
+        #"  manager → lead_id: names of managers (0 of 2 found in crm_sales_teams.csv)"#,
+        #"  add_missing: 2 managers named only in crm_sales_teams.csv manager (Dora Bramley, Milo Marsh) become rows with only their key"#,
         #"  regional_office → region: Central, East kept as custom values of region (no close match)"#,
-        #"as_of 2017-12-01: the latest date in the data (sales_pipeline.csv engage_date), so today is the snapshot's date"#,
+        #"as_of 2017-12-01: the latest date in the data (crm_sales_pipeline.csv engage_date), so today is the snapshot's date"#,
         #"next: folio --data DIR"#,
     ]
 }
